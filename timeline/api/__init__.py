@@ -1,0 +1,1 @@
+"""flask-smorest blueprints under /api/v1."""

@@ -1,0 +1,155 @@
+"""The ``timeline`` command line.
+
+``timeline`` is a Flask command group, so ``timeline run`` serves the API and
+every command here is also ``flask --app timeline <command>``.  Commands that
+touch the database run inside the application context; the pure extraction
+commands (``dates``, ``read``) do not create an application at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _dump(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+# --- database ---------------------------------------------------------------
+
+@click.group("db")
+def db_group() -> None:
+    """Create, upgrade and downgrade the database schema (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Upgrade the schema to REVISION (default: head)."""
+    from timeline.migrate import upgrade
+
+    upgrade(current_app, revision)
+    click.echo(f"database at {revision}", err=True)
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION (default: one step; 'base' empties it)."""
+    from timeline.migrate import downgrade
+
+    downgrade(current_app, revision)
+    click.echo(f"database at {revision}", err=True)
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Print the schema revision the database is at."""
+    from timeline.migrate import current_revision
+
+    click.echo(current_revision(current_app) or "base (empty)")
+
+
+# --- seeds ------------------------------------------------------------------
+
+@click.command("seed")
+@click.option("--dir", "seed_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder with the seed articles and manifest.json (default: the repository's seeds/).")
+@with_appcontext
+def seed(seed_dir: str | None) -> None:
+    """Load the seed articles; running it again changes nothing."""
+    from timeline.seeds import load_seeds
+
+    report = load_seeds(current_app, seed_dir)
+    for line in report.lines():
+        click.echo(line, err=True)
+    click.echo(report.summary(), err=True)
+
+
+# --- pure extraction --------------------------------------------------------
+
+@click.command("dates")
+@click.argument("text", required=False)
+@click.option("--base", callback=_iso_date, help="Reference date (YYYY-MM-DD) the text is resolved against.")
+@click.option("--jsonl", is_flag=True,
+              help='Read lines {"text": ..., "base": "YYYY-MM-DD"} on stdin, write one {"dates": [...]} line each.')
+def dates(text: str | None, base: dt.date | None, jsonl: bool) -> None:
+    """Find and resolve the temporal expressions in TEXT."""
+    from timeline.extract.dates import resolve_dates
+
+    if jsonl:
+        for number, line in enumerate(sys.stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                reference = dt.date.fromisoformat(row["base"])
+                sentence = row["text"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise click.ClickException(f"stdin line {number}: expected {{\"text\", \"base\"}}: {exc}") from None
+            found = [d.to_json() for d in resolve_dates(sentence, reference)]
+            sys.stdout.write(json.dumps({"dates": found}, ensure_ascii=False) + "\n")
+        return
+    if text is None:
+        raise click.UsageError("give TEXT, or --jsonl with lines on stdin")
+    reference = base or dt.date.today()
+    _dump([d.to_json() for d in resolve_dates(text, reference)])
+
+
+@click.command("read")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--published", callback=_iso_date, help="Publication date, when the file does not say.")
+def read(path: str, published: dt.date | None) -> None:
+    """Print an article's metadata and sections (reference date, text) as JSON."""
+    from timeline.extract.read import ReadError, read_path
+
+    try:
+        document = read_path(path, published=published)
+    except ReadError as exc:
+        raise click.ClickException(str(exc)) from None
+    _dump(document.to_json())
+
+
+COMMANDS = [db_group, seed, dates, read]
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to ``app.cli`` (``flask --app timeline …``, test runners)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from timeline import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=True, load_dotenv=False)
+def main() -> None:
+    """timeline: dated events from Chinese-language news, served over REST.
+
+    Configure with TIMELINE_DATABASE_URL (default: SQLite in the instance folder).
+    """
+
+
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,1 @@
+"""Pure extraction: text in, dated events out (no database, no Flask)."""

@@ -1,0 +1,1 @@
+"""Lexicons as data: countries, places, people, organizations, triggers, taxonomy, topics."""

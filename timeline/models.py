@@ -1,0 +1,260 @@
+"""The relational schema: articles, events and their mentions, actors, places, topics.
+
+Dates are stored as real bounds (``start_min``/``end_max``) with a precision, so
+"events between A and B" is an index range scan.  The actor and topic link
+tables repeat the event's bounds so "events of actor X between A and B, by date"
+is one range scan over ``(actor_id, start_min)`` with no join to sort on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Optional
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from timeline.db import Base
+
+PRECISIONS = ("day", "week", "month", "season", "year")
+STATUSES = ("occurred", "ongoing", "planned", "cancelled", "postponed")
+DATE_SOURCES = ("explicit", "dateline-relative", "anaphora", "inferred-from-dateline", "manual")
+ROLES = ("agent", "counterpart", "mediator", "subject")
+ACTOR_KINDS = ("person", "country", "organization", "group")
+REVIEW_STATES = ("auto", "confirmed", "rejected")
+ARTICLE_OUTCOMES = ("events", "no_events", "failed", "duplicate")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_public_id() -> str:
+    """An opaque, URL-safe, stable event id (``ev_`` + 16 hex digits)."""
+    return "ev_" + secrets.token_hex(8)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Article(Base):
+    """One source document, stored once whatever its path (``content_hash`` is unique)."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", ARTICLE_OUTCOMES), name="outcome"),
+        Index("ix_articles_published_id", "published_date", "id"),
+        Index("ix_articles_url", "url"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    outlet: Mapped[Optional[str]] = mapped_column(String(200))
+    url: Mapped[Optional[str]] = mapped_column(String(2000))
+    title: Mapped[Optional[str]] = mapped_column(String(1000))
+    author: Mapped[Optional[str]] = mapped_column(String(200))
+    published_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    published_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(16), default="zh")
+    format: Mapped[str] = mapped_column(String(32))
+    source_name: Mapped[Optional[str]] = mapped_column(String(500))
+    raw_text: Mapped[str] = mapped_column(Text)
+    clean_text: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(16), default="no_events")
+    outcome_reason: Mapped[Optional[str]] = mapped_column(Text)
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    extractor_version: Mapped[Optional[str]] = mapped_column(String(32))
+    #: A near-duplicate (the same wire story re-published, a corrected version) points at its original.
+    duplicate_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+
+    mentions: Mapped[list["Mention"]] = relationship(back_populates="article", cascade="all, delete-orphan")
+
+
+class Place(Base):
+    """A named place: a country, region or city, with its country's ISO alpha-3 code."""
+
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[Optional[str]] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="city")
+    country_code: Mapped[Optional[str]] = mapped_column(String(3), index=True)
+
+    aliases: Mapped[list["PlaceAlias"]] = relationship(back_populates="place", cascade="all, delete-orphan")
+
+
+class PlaceAlias(Base):
+    __tablename__ = "place_aliases"
+    __table_args__ = (UniqueConstraint("place_id", "normalized"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(200))
+    #: Simplified, case-folded form used for lookups.
+    normalized: Mapped[str] = mapped_column(String(200), index=True)
+
+    place: Mapped[Place] = relationship(back_populates="aliases")
+
+
+class Actor(Base):
+    """A person, country, organization or group."""
+
+    __tablename__ = "actors"
+    __table_args__ = (CheckConstraint(_in("kind", ACTOR_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[Optional[str]] = mapped_column(String(200))
+    #: ISO 3166 alpha-3 for a country; none for a person.
+    code: Mapped[Optional[str]] = mapped_column(String(16), unique=True)
+    #: The country a person or body belongs to (ISO alpha-3).
+    country_code: Mapped[Optional[str]] = mapped_column(String(3), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    aliases: Mapped[list["ActorAlias"]] = relationship(back_populates="actor", cascade="all, delete-orphan")
+
+
+class ActorAlias(Base):
+    __tablename__ = "actor_aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "normalized"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(200))
+    normalized: Mapped[str] = mapped_column(String(200), index=True)
+
+    actor: Mapped[Actor] = relationship(back_populates="aliases")
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[Optional[str]] = mapped_column(String(200))
+
+
+class Event(Base):
+    """A dated happening.  ``start_min``/``end_max`` are the first and last day of
+    the span at ``precision``; a merged event points at its survivor."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(_in("precision", PRECISIONS), name="precision"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(_in("date_source", DATE_SOURCES), name="date_source"),
+        CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state"),
+        CheckConstraint("start_min <= end_max", name="span"),
+        Index("ix_events_start_id", "start_min", "id"),
+        Index("ix_events_end_max", "end_max"),
+        Index("ix_events_type_start", "type", "start_min", "id"),
+        Index("ix_events_updated_id", "updated_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    type: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(500))
+    start_min: Mapped[dt.date] = mapped_column(Date)
+    end_max: Mapped[dt.date] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default="occurred")
+    date_source: Mapped[str] = mapped_column(String(32), default="explicit")
+    #: The words that dated it, e.g. "6日" or "去年6月".
+    date_text: Mapped[Optional[str]] = mapped_column(String(200))
+    place_id: Mapped[Optional[int]] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"), index=True)
+    confidence: Mapped[float] = mapped_column(Float, default=0.5)
+    #: For statements: the words said.
+    speech: Mapped[Optional[str]] = mapped_column(Text)
+    extractor_version: Mapped[Optional[str]] = mapped_column(String(32))
+    review_state: Mapped[str] = mapped_column(String(16), default="auto")
+    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    deleted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    place: Mapped[Optional[Place]] = relationship()
+    merged_into: Mapped[Optional["Event"]] = relationship(remote_side=[id])
+    mentions: Mapped[list["Mention"]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    actor_links: Mapped[list["EventActor"]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    topic_links: Mapped[list["EventTopic"]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+
+class Mention(Base):
+    """One place in one article that reports an event, with its exact quote."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("event_id", "article_id", "start"),
+        Index("ix_mentions_article_event", "article_id", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    quote: Mapped[str] = mapped_column(Text)
+    #: Offsets of the quote in the article's clean text, and in its raw text.
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    raw_start: Mapped[Optional[int]] = mapped_column(Integer)
+    raw_end: Mapped[Optional[int]] = mapped_column(Integer)
+    date_text: Mapped[Optional[str]] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="mentions")
+    article: Mapped[Article] = relationship(back_populates="mentions")
+
+
+class EventActor(Base):
+    """Event ↔ actor with a role; carries the event's bounds for ordered range scans."""
+
+    __tablename__ = "event_actors"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        Index("ix_event_actors_actor_start", "actor_id", "start_min", "event_id"),
+    )
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+    start_min: Mapped[dt.date] = mapped_column(Date)
+    end_max: Mapped[dt.date] = mapped_column(Date)
+
+    event: Mapped[Event] = relationship(back_populates="actor_links")
+    actor: Mapped[Actor] = relationship()
+
+
+class EventTopic(Base):
+    """Event ↔ topic; carries the event's bounds for ordered range scans."""
+
+    __tablename__ = "event_topics"
+    __table_args__ = (Index("ix_event_topics_topic_start", "topic_id", "start_min", "event_id"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True)
+    start_min: Mapped[dt.date] = mapped_column(Date)
+    end_max: Mapped[dt.date] = mapped_column(Date)
+
+    event: Mapped[Event] = relationship(back_populates="topic_links")
+    topic: Mapped[Topic] = relationship()
