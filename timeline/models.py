@@ -206,7 +206,7 @@ class Mention(Base):
 
     __tablename__ = "mentions"
     __table_args__ = (
-        UniqueConstraint("event_id", "article_id", "start"),
+        UniqueConstraint("event_id", "article_id", "start_offset"),
         Index("ix_mentions_article_event", "article_id", "event_id"),
     )
 
@@ -215,8 +215,8 @@ class Mention(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     quote: Mapped[str] = mapped_column(Text)
     #: Offsets of the quote in the article's clean text, and in its raw text.
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
     raw_start: Mapped[Optional[int]] = mapped_column(Integer)
     raw_end: Mapped[Optional[int]] = mapped_column(Integer)
     date_text: Mapped[Optional[str]] = mapped_column(String(200))
