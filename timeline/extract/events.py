@@ -1,0 +1,252 @@
+"""Clauses → candidate events: trigger, date, actors, place, status, quote.
+
+For every clause of every sentence of every section: the first trigger type that
+matches (see :mod:`timeline.extract.triggers`) makes a candidate when the clause
+is not blocked (conditional, hypothetical, opinion, a report alone) and a date
+governs it: one in the clause, else the nearest one earlier in the sentence,
+else the first one later in it.  A headline with a trigger and no date is dated
+by the section's reference date (``inferred-from-dateline``) and is kept only if
+it merges with a dated event of the body.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from timeline.extract.dates import DateResolver
+from timeline.extract.entities import EntityMention, default_recognizer
+from timeline.extract.model import ActorRef, ExtractedEvent, PlaceRef, Quote
+from timeline.extract.read import Document, Section
+from timeline.extract.segment import Span, clauses, sentences
+from timeline.extract.textnorm import to_simplified
+from timeline.extract.triggers import TriggerHit, TriggerLexicon, load_triggers
+
+PERSON_PRONOUNS = ("他", "她")
+#: Phrases that make the actor after them a mediator.
+MEDIATOR_PATTERNS = (re.compile(r"在(?P<x>[^，,。]{1,20}?)(?:的)?(?:斡旋|调解|主持|协调)下"),
+                     re.compile(r"由(?P<x>[^，,。]{1,20}?)(?:斡旋|调解|主持)"))
+#: Words right before a place that make it the event's place.
+PLACE_CUES = ("在", "于", "赴", "抵达", "访问", "前往", "飞抵", "到访", "来到")
+QUOTE_RE = re.compile(r"[“「『\"](?P<q>[^”」』\"]{2,})[”」』\"]")
+
+
+@dataclass
+class SentenceContext:
+    """What one sentence offers its clauses: dates, entities, simplified text."""
+
+    span: Span
+    simplified: str
+    dates: list
+    entities: list[EntityMention]
+
+
+def _span_in(start: int, end: int, outer_start: int, outer_end: int) -> bool:
+    return outer_start <= start and end <= outer_end
+
+
+def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int):
+    """The date of a clause: in it (nearest before the trigger, else first after),
+    else the nearest earlier in the sentence, else the first later in it."""
+    usable = [d for d in ctx.dates if d.is_date]
+    inside = [d for d in usable if _span_in(d.abs_start, d.abs_end, clause.start, clause.end)]
+    if inside:
+        before = [d for d in inside if d.abs_start <= trigger_at]
+        return before[-1] if before else inside[0]
+    earlier = [d for d in usable if d.abs_end <= clause.start]
+    if earlier:
+        return earlier[-1]
+    later = [d for d in usable if d.abs_start >= clause.end]
+    return later[0] if later else None
+
+
+class EventExtractor:
+    """Finds the candidate events of a document (before merging)."""
+
+    def __init__(self, triggers: TriggerLexicon | None = None, recognizer=None) -> None:
+        self.triggers = triggers or load_triggers()
+        self.recognizer = recognizer or default_recognizer()
+
+    # -- per document -------------------------------------------------------
+    def candidates(self, document: Document) -> list[ExtractedEvent]:
+        found: list[ExtractedEvent] = []
+        last_person: ActorRef | None = None
+        for section in document.sections:
+            resolver = DateResolver(section.reference_date, taiwan=document.taiwan)
+            for sentence in sentences(section.text, section.start):
+                ctx = self._context(document, sentence, resolver)
+                for clause in clauses(sentence):
+                    event, last_person = self._clause_event(document, section, ctx, clause, last_person)
+                    if event is not None:
+                        found.append(event)
+                persons = [e for e in ctx.entities if e.kind == "person"]
+                if persons:
+                    last_person = _actor(persons[-1])
+        return found
+
+    def _context(self, document: Document, sentence: Span, resolver: DateResolver) -> SentenceContext:
+        simplified = to_simplified(sentence.text)
+        dates = []
+        for d in resolver.resolve(sentence.text):
+            d.abs_start, d.abs_end = sentence.start + d.start, sentence.start + d.end
+            dates.append(d)
+        entities = [e.shifted(sentence.start) for e in self.recognizer.find(sentence.text)]
+        return SentenceContext(sentence, simplified, dates, entities)
+
+    # -- per clause ---------------------------------------------------------
+    def _clause_event(self, document: Document, section: Section, ctx: SentenceContext, clause: Span,
+                      last_person: ActorRef | None) -> tuple[ExtractedEvent | None, ActorRef | None]:
+        offset = clause.start - ctx.span.start
+        clause_simple = ctx.simplified[offset:offset + len(clause.text)]
+        hit = self.triggers.find(clause_simple)
+        if hit is None:
+            return None, last_person
+        trigger_at = clause.start + hit.start
+        before_trigger = ctx.simplified[:trigger_at - ctx.span.start]
+        if self.triggers.blocker(before_trigger + clause_simple[hit.start:hit.end]):
+            return None, last_person
+        date = _governing_date(ctx, clause, trigger_at)
+        is_heading = section.heading is not None and ctx.span.start < section.start + len(section.heading or "")
+        if date is None and not is_heading:
+            return None, last_person
+        actors = self._actors(ctx, clause, clause_simple, trigger_at, last_person)
+        rule = self.triggers.rule(hit.type)
+        if rule.needs_agent and not any(a.role == "agent" for a in actors):
+            return None, last_person
+        if date is None:
+            start = end = section.reference_date
+            precision, date_source, date_text = "day", "inferred-from-dateline", None
+            since = False
+        else:
+            start, end, precision = date.start_date, date.end_date, date.precision
+            date_source = "explicit" if date.anchor == "absolute" else (
+                "anaphora" if date.anchor == "previous" else "dateline-relative")
+            date_text = date.text
+            since = date.since
+            if since:
+                end = section.reference_date
+        status = self._status(before_trigger, clause_simple, hit, start, end, section.reference_date, since)
+        quote = self._quote(document, ctx, clause, actors)
+        event = ExtractedEvent(
+            type=hit.type, start_date=start, end_date=end, precision=precision, status=status,
+            date_source=date_source, date_text=date_text, actors=actors,
+            place=self._place(ctx, clause), mentions=[quote],
+            speech=self._speech(ctx, trigger_at) if hit.type == "statement" else None,
+            section=section.index,
+        )
+        event.confidence = _confidence(event)
+        return event, last_person
+
+    def _actors(self, ctx: SentenceContext, clause: Span, clause_simple: str, trigger_at: int,
+                last_person: ActorRef | None) -> list[ActorRef]:
+        """Actors of the clause: before the trigger agents, after it counterparts;
+        mediators by phrase.  With no agent in the clause, the sentence's first
+        agent carries over; a clause opening with 他/她 refers to the last person."""
+        mediators: set[tuple[int, int]] = set()
+        for pattern in MEDIATOR_PATTERNS:
+            for m in pattern.finditer(ctx.simplified):
+                mediators.add((ctx.span.start + m.start("x"), ctx.span.start + m.end("x")))
+        actors: list[ActorRef] = []
+        seen: set[str] = set()
+
+        def add(ref: ActorRef) -> None:
+            if ref.key not in seen:
+                seen.add(ref.key)
+                actors.append(ref)
+
+        in_clause = [e for e in ctx.entities if e.is_actor and _span_in(e.start, e.end, clause.start, clause.end)]
+        for e in in_clause:
+            if any(s <= e.start and e.end <= t for s, t in mediators):
+                role = "mediator"
+            else:
+                role = "agent" if e.start < trigger_at else "counterpart"
+            add(_actor(e).with_role(role))
+        if not any(a.role == "agent" for a in actors):
+            stripped = clause_simple.lstrip("，,、；; 　")
+            if stripped.startswith(PERSON_PRONOUNS) and last_person is not None:
+                add(last_person.with_role("agent"))
+            else:
+                earlier = [e for e in ctx.entities if e.is_actor and e.end <= clause.start]
+                if earlier:
+                    add(_actor(earlier[0]).with_role("agent"))
+        return actors
+
+    def _place(self, ctx: SentenceContext, clause: Span) -> PlaceRef | None:
+        """The most specific place named in the clause (else in the sentence), a
+        place after 在/于/赴/访问… first."""
+        for scope in ((clause.start, clause.end), (ctx.span.start, ctx.span.end)):
+            places = [e for e in ctx.entities if e.is_place and _span_in(e.start, e.end, *scope)]
+            if not places:
+                continue
+            cued = [p for p in places if _cued(ctx, p)]
+            chain = _chain(cued[0], places) if cued else places
+            best = sorted(chain, key=lambda p: (p.kind == "country", -p.start))[0]
+            return _place(best)
+        return None
+
+    def _status(self, before: str, clause: str, hit: TriggerHit, start: dt.date, end: dt.date,
+                reference: dt.date, since: bool) -> str:
+        markers = self.triggers.status_markers
+        window = clause[max(0, hit.start - 12):hit.end + 4]
+        if any(m in window for m in markers["cancelled"]):
+            return "cancelled"
+        if any(m in window for m in markers["postponed"]):
+            return "postponed"
+        if since or any(m in clause[:hit.start] for m in markers["ongoing"]):
+            return "ongoing"
+        if start > reference or any(m in clause[:hit.start] for m in markers["planned"]):
+            return "planned" if end >= reference else "occurred"
+        return "occurred"
+
+    def _quote(self, document: Document, ctx: SentenceContext, clause: Span, actors: list[ActorRef]) -> Quote:
+        """The clause, widened to the sentence's start when its agent is named
+        earlier in the sentence, and kept under 250 characters."""
+        start = clause.start
+        agent_spans = [e.start for e in ctx.entities if e.is_actor and e.start < clause.start]
+        if agent_spans and not any(e.is_actor and _span_in(e.start, e.end, clause.start, clause.end)
+                                   for e in ctx.entities):
+            start = max(ctx.span.start, agent_spans[0])
+        end = clause.end
+        if end - start > 240:
+            start = max(clause.start, end - 240)
+        text = document.clean_text[start:end].strip("，,；;、 　\n")
+        first = document.clean_text.find(text, start)
+        return Quote(text, first, first + len(text))
+
+    def _speech(self, ctx: SentenceContext, trigger_at: int) -> str | None:
+        after = ctx.span.text[trigger_at - ctx.span.start:]
+        quoted = [m.group("q") for m in QUOTE_RE.finditer(after)]
+        return "".join(quoted) if quoted else None
+
+
+def _cued(ctx: SentenceContext, entity: EntityMention) -> bool:
+    before = ctx.simplified[max(0, entity.start - ctx.span.start - 3):entity.start - ctx.span.start]
+    return any(before.endswith(c) for c in PLACE_CUES)
+
+
+def _chain(first: EntityMention, places: list[EntityMention]) -> list[EntityMention]:
+    """``first`` and the places that directly follow it (阿曼首都马斯喀特, 意大利米兰)."""
+    chain = [first]
+    for p in sorted(places, key=lambda e: e.start):
+        if p.start > chain[-1].end and p.start - chain[-1].end <= 4:
+            chain.append(p)
+    return chain
+
+
+def _actor(e: EntityMention) -> ActorRef:
+    return ActorRef(key=e.key, name=e.name, kind=e.kind, name_en=e.name_en, code=e.code,
+                    country=e.country, aliases=tuple(e.aliases), is_new=e.is_new)
+
+
+def _place(e: EntityMention) -> PlaceRef:
+    return PlaceRef(key=e.key, name=e.name, name_en=e.name_en, country=e.code or e.country,
+                    kind="country" if e.kind == "country" else e.kind, aliases=tuple(e.aliases))
+
+
+def _confidence(event: ExtractedEvent) -> float:
+    """A rough belief in the event: date found in the text, actors, place."""
+    score = 0.4
+    score += {"explicit": 0.25, "dateline-relative": 0.2, "anaphora": 0.15}.get(event.date_source, 0.0)
+    score += 0.2 if any(a.role == "agent" for a in event.actors) else 0.0
+    score += 0.1 if event.place else 0.0
+    return min(score, 0.95)
