@@ -8,8 +8,10 @@ commands (``dates``, ``read``) do not create an application at all.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -128,7 +130,86 @@ def read(path: str, published: dt.date | None) -> None:
     _dump(document.to_json())
 
 
-COMMANDS = [db_group, seed, dates, read]
+@click.command("extract")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--published", callback=_iso_date, help="Publication date, when the file does not say or says wrong.")
+@click.option("--format", "output_format", type=click.Choice(["json", "table"]), default="json", show_default=True)
+def extract_command(path: str, published: dt.date | None, output_format: str) -> None:
+    """Extract the events of one article (no database): JSON, or a table for reading."""
+    from timeline.extract.pipeline import extract
+    from timeline.extract.read import ReadError, read_path
+
+    try:
+        extraction = extract(read_path(path, published=published))
+    except ReadError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output_format == "json":
+        _dump(extraction.to_json())
+        return
+    for event in extraction.events:
+        span = event.start if event.start == event.end else f"{event.start}..{event.end}"
+        click.echo(f"{span:<23} {event.precision:<6} {event.status:<9} {event.type:<18} {event.title}")
+    click.echo(f"{len(extraction.events)} events", err=True)
+
+
+def _expand(paths: tuple[str, ...]) -> list[Path]:
+    """Files named, found in folders (recursively), or matched by globs; in order, once each."""
+    found: list[Path] = []
+    for name in paths:
+        matches = [Path(p) for p in sorted(glob.glob(name, recursive=True))] or [Path(name)]
+        for match in matches:
+            if match.is_dir():
+                found.extend(sorted(p for p in match.rglob("*") if p.is_file() and not p.name.startswith(".")))
+            elif match.is_file():
+                found.append(match)
+            else:
+                raise click.BadParameter(f"{name}: no such file, folder or matching path", param_hint="PATH")
+    return list(dict.fromkeys(found))
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published", callback=_iso_date, help="Publication date for files that do not give one.")
+@click.option("--quiet", is_flag=True, help="No per-article lines, only the summary.")
+@with_appcontext
+def ingest(paths: tuple[str, ...], published: dt.date | None, quiet: bool) -> None:
+    """Read, extract and store articles: files, folders or globs.
+
+    One transaction per article; an article already stored is skipped; a file that
+    cannot be read is reported and the rest go on (exit status 1 at the end).
+    """
+    from timeline import get_db
+    from timeline.extract.read import ReadError, read_path
+    from timeline.ingest import ingest_document
+
+    files = _expand(paths)
+    database = get_db()
+    new = again = events = 0
+    failures: list[str] = []
+    with click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda p: p.name if p else None) as bar:
+        for path in bar:
+            try:
+                document = read_path(path, published=published)
+            except ReadError as exc:
+                failures.append(str(exc))
+                continue
+            with database.session() as session:
+                result = ingest_document(session, document)
+            new += result.created
+            again += not result.created
+            events += result.event_count if result.created else 0
+            if not quiet:
+                click.echo(result.describe(), err=True)
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    click.echo(f"{len(files)} files: {new} new articles with {events} events, {again} already stored, "
+               f"{len(failures)} failed", err=True)
+    if failures:
+        sys.exit(1)
+
+
+COMMANDS = [db_group, seed, dates, read, extract_command, ingest]
 
 
 def register(app: Flask) -> None:
