@@ -26,6 +26,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def _remove_session(_exc: BaseException | None) -> None:
         database.scoped.remove()
 
+    from timeline.api import init_api  # the REST API under /api/v1
+    init_api(app)
     return app
 
 

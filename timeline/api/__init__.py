@@ -1,1 +1,53 @@
-"""flask-smorest blueprints under /api/v1."""
+"""The REST API: flask-smorest blueprints under /api/v1.
+
+``init_api(app)`` registers the blueprints, the OpenAPI document at
+/api/v1/openapi.json, problem+json errors and the CORS/ETag/cache headers.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from timeline import __version__
+from timeline.api import errors, headers
+from timeline.api.common import PREFIX
+
+DESCRIPTION = """Dated events extracted from Chinese-language news, by actor, topic and time.
+
+Reads need no credentials; writes take a bearer token with the `write` scope
+(`timeline token create NAME --scope write`). Lists page by an opaque keyset
+`cursor` (`next` in the body and an RFC 8288 `Link` header). Errors are RFC 9457
+`application/problem+json`; an unknown query parameter is a 422."""
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with errors rendered as problem+json on API paths."""
+
+    def handle_http_exception(self, error: Any) -> Any:
+        return errors.http_problem(error) if errors.is_api_request() else error
+
+
+def blueprints() -> list[Any]:
+    from timeline.api import events
+
+    return [events.blp]
+
+
+def init_api(app: Flask) -> ProblemApi:
+    """Attach the API to ``app``."""
+    app.config.setdefault("API_TITLE", "timeline")
+    app.config.setdefault("API_VERSION", __version__)
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": DESCRIPTION}})
+    app.config.setdefault("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    api = ProblemApi(app)
+    for blueprint in blueprints():
+        api.register_blueprint(blueprint)
+    errors.register_error_handlers(app)
+    headers.register(app)
+    app.extensions["timeline.api"] = api
+    return api

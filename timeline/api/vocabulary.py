@@ -1,0 +1,20 @@
+"""The event taxonomy (types with CAMEO and PLOVER codes), read once from the lexicon."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LEXICON = Path(__file__).resolve().parent.parent / "lexicon"
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> list[dict[str, Any]]:
+    """The event types, in the taxonomy's order."""
+    data = json.loads((LEXICON / "taxonomy.json").read_text(encoding="utf-8"))
+    return data["types"] if isinstance(data, dict) else data
+
+
+def type_slugs() -> list[str]:
+    return [entry["slug"] for entry in taxonomy()]

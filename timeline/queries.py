@@ -1,0 +1,708 @@
+"""The query layer shared by the API and the CLI: filters, sort orders, keyset
+pages, counts, histograms and facets over the live events.
+
+Every function takes a :class:`~sqlalchemy.orm.Session` and plain values; none
+knows about HTTP.  A list costs a fixed number of statements whatever its page
+size: one per filter that names things (to resolve names to ids), one for the
+page, one per eager-loaded collection, one for an optional count.
+
+Live events are those neither merged into another (``merged_into_id``) nor
+deleted (``deleted_at``).  An event matches a date range [A, B] when its span
+overlaps it (``start_min <= B and end_max >= A``), or, with ``within``, when
+the span lies inside it.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
+
+from timeline.dateformat import last_day_of_month
+from timeline.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventActor,
+    EventTopic,
+    Mention,
+    Place,
+    PlaceAlias,
+    Topic,
+)
+
+T = TypeVar("T")
+
+INTERVALS = ("year", "month", "week", "day")
+FACET_FIELDS = ("type", "actor", "topic", "location", "country")
+
+
+class FilterError(ValueError):
+    """A filter value that names nothing, or a cursor that does not fit the query."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+def normalize_name(text: str) -> str:
+    """The lookup form of a name, as the ingest path stores it in ``*_aliases.normalized``."""
+    from timeline.extract.aliases import fold
+
+    return fold(text.strip())
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """``value`` as an aware UTC datetime (SQLite hands back naive UTC values)."""
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+# --- filters -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventFilters:
+    """The /events filters as given by a user: names, slugs, codes, ids.
+
+    Repeated values of one filter are alternatives (OR), except ``actor_all``,
+    whose values must all be actors of the event.
+    """
+
+    actor: Sequence[str] = ()
+    actor_all: Sequence[str] = ()
+    topic: Sequence[str] = ()
+    type: Sequence[str] = ()
+    status: Sequence[str] = ()
+    location: Sequence[str] = ()
+    country: Sequence[str] = ()
+    article: Sequence[int] = ()
+    precision: Sequence[str] = ()
+    q: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    within: bool = False
+    #: Already resolved: the actor or topic of an /actors/{id}/events or /topics/{slug}/events path.
+    actor_id: int | None = None
+    topic_id: int | None = None
+
+
+def live() -> list[ColumnElement[bool]]:
+    """The conditions of an event that is neither merged nor deleted."""
+    return [Event.merged_into_id.is_(None), Event.deleted_at.is_(None)]
+
+
+def event_conditions(session: Session, filters: EventFilters) -> list[ColumnElement[bool]]:
+    """WHERE conditions for ``filters``; names are resolved to ids first, and a
+    name that matches nothing raises :class:`FilterError` naming the filter."""
+    conditions = live()
+    if filters.actor:
+        ids = set().union(*_resolve(session, "actor", filters.actor, _actor_matches).values())
+        conditions.append(Event.id.in_(_events_of_actors(ids, filters)))
+    for ids in _resolve(session, "actor_all", filters.actor_all, _actor_matches).values():
+        conditions.append(Event.id.in_(_events_of_actors(ids, filters)))
+    if filters.actor_id is not None:
+        conditions.append(Event.id.in_(_events_of_actors({filters.actor_id}, filters)))
+    if filters.topic_id is not None:
+        conditions.append(Event.id.in_(_events_of_topics({filters.topic_id}, filters)))
+    if filters.topic:
+        ids = set().union(*_resolve(session, "topic", filters.topic, _topic_matches).values())
+        conditions.append(Event.id.in_(_events_of_topics(ids, filters)))
+    if filters.location:
+        ids = set().union(*_resolve(session, "location", filters.location, _place_matches).values())
+        conditions.append(Event.place_id.in_(ids))
+    if filters.country:
+        conditions.append(_country_condition(_resolve_countries(session, filters.country)))
+    if filters.article:
+        conditions.append(Event.id.in_(_events_of_articles(session, filters.article)))
+    if filters.type:
+        conditions.append(Event.type.in_(filters.type))
+    if filters.status:
+        conditions.append(Event.status.in_(filters.status))
+    if filters.precision:
+        conditions.append(Event.precision.in_(filters.precision))
+    conditions.extend(_date_conditions(Event.start_min, Event.end_max, filters))
+    conditions.extend(_text_conditions(filters.q))
+    return conditions
+
+
+def _date_conditions(start: Any, end: Any, filters: EventFilters) -> list[ColumnElement[bool]]:
+    conditions = []
+    if filters.within:
+        if filters.date_from:
+            conditions.append(start >= filters.date_from)
+        if filters.date_to:
+            conditions.append(end <= filters.date_to)
+    else:
+        if filters.date_to:
+            conditions.append(start <= filters.date_to)
+        if filters.date_from:
+            conditions.append(end >= filters.date_from)
+    return conditions
+
+
+def _events_of_actors(actor_ids: set[int], filters: EventFilters) -> Select:
+    """Event ids of the actors; the link table carries the span, so the date
+    range narrows the index scan on ``(actor_id, start_min)``."""
+    return select(EventActor.event_id).where(
+        EventActor.actor_id.in_(actor_ids), *_date_conditions(EventActor.start_min, EventActor.end_max, filters))
+
+
+def _events_of_topics(topic_ids: set[int], filters: EventFilters) -> Select:
+    return select(EventTopic.event_id).where(
+        EventTopic.topic_id.in_(topic_ids), *_date_conditions(EventTopic.start_min, EventTopic.end_max, filters))
+
+
+def _events_of_articles(session: Session, article_ids: Sequence[int]) -> Select:
+    found = set(session.scalars(select(Article.id).where(Article.id.in_(article_ids))))
+    missing = [str(i) for i in article_ids if i not in found]
+    if missing:
+        raise FilterError("article", f"no article with id {', '.join(missing)}")
+    return select(Mention.event_id).where(Mention.article_id.in_(article_ids))
+
+
+def _like_pattern(term: str, prefix: bool = False) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%" if prefix else f"%{escaped}%"
+
+
+def _text_conditions(q: str | None) -> list[ColumnElement[bool]]:
+    """Every word of ``q`` in the title or in one of the event's quotes."""
+    conditions = []
+    for term in (q or "").split():
+        pattern = _like_pattern(term)
+        quoted = select(Mention.event_id).where(Mention.quote.ilike(pattern, escape="\\"))
+        conditions.append(or_(Event.title.ilike(pattern, escape="\\"), Event.id.in_(quoted)))
+    return conditions
+
+
+# --- resolving names to ids ----------------------------------------------------------
+
+#: (session, values) -> {value: ids it names}
+Matcher = Callable[[Session, Sequence[str]], dict[str, set[int]]]
+
+
+def _resolve(session: Session, name: str, values: Sequence[str], matcher: Matcher) -> dict[str, set[int]]:
+    """Each value's ids; a value that names nothing is a :class:`FilterError`."""
+    if not values:
+        return {}
+    found = matcher(session, values)
+    missing = [v for v in values if not found.get(v)]
+    if missing:
+        raise FilterError(name, f"no {name.split('_')[0]} named {', '.join(repr(v) for v in missing)}")
+    return found
+
+
+def _integer(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def _named_matches(session: Session, values: Sequence[str], model: Any, alias_owner: InstrumentedAttribute,
+                   ) -> dict[str, set[int]]:
+    """Rows of ``model`` named by each value: numeric id, slug, name, English
+    name (any case), a country's code, or any alias in any script (compared in
+    the normalized form the aliases are stored in)."""
+    keys = {v: (v.strip(), v.strip().casefold(), normalize_name(v), _integer(v.strip())) for v in values}
+    raws = {k[0] for k in keys.values()}
+    folded = {k[1] for k in keys.values()}
+    alias_model = alias_owner.class_
+    code = getattr(model, "code", None)
+    direct = [model.id.in_({k[3] for k in keys.values() if k[3] is not None}), model.slug.in_(raws),
+              model.name.in_(raws), func.lower(model.name_en).in_(folded)]
+    if code is not None:
+        direct.append(code.in_({r.upper() for r in raws}))
+    rows = session.execute(select(model.id, model.slug, model.name, model.name_en,
+                                  code if code is not None else literal(None)).where(or_(*direct))).all()
+    by_alias: dict[str, set[int]] = defaultdict(set)
+    for alias, owner_id in session.execute(select(alias_model.normalized, alias_owner)
+                                           .where(alias_model.normalized.in_({k[2] for k in keys.values()}))):
+        by_alias[alias].add(owner_id)
+    found: dict[str, set[int]] = {}
+    for value, (raw, low, norm, number) in keys.items():
+        found[value] = set(by_alias.get(norm, ()))
+        for row_id, slug, name, name_en, row_code in rows:
+            if row_id == number or raw in (slug, name) or (name_en or "").casefold() == low or \
+                    (row_code is not None and row_code == raw.upper()):
+                found[value].add(row_id)
+    return found
+
+
+def _actor_matches(session: Session, values: Sequence[str]) -> dict[str, set[int]]:
+    return _named_matches(session, values, Actor, ActorAlias.actor_id)
+
+
+def _place_matches(session: Session, values: Sequence[str]) -> dict[str, set[int]]:
+    return _named_matches(session, values, Place, PlaceAlias.place_id)
+
+
+def _topic_matches(session: Session, values: Sequence[str]) -> dict[str, set[int]]:
+    """Topics by id, slug, or Chinese or English name."""
+    raws = {v.strip() for v in values}
+    rows = session.scalars(select(Topic).where(or_(
+        Topic.slug.in_(raws), Topic.name.in_(raws), func.lower(Topic.name_en).in_({r.casefold() for r in raws}),
+        Topic.id.in_({i for i in map(_integer, raws) if i is not None})))).all()
+    return {v: {t.id for t in rows if v.strip() in (t.slug, t.name, str(t.id))
+                or (t.name_en or "").casefold() == v.strip().casefold()} for v in values}
+
+
+def _resolve_countries(session: Session, values: Sequence[str]) -> set[str]:
+    """ISO alpha-3 codes as given, other values through the country actors they name."""
+    codes = {v.strip().upper() for v in values if len(v.strip()) == 3 and v.strip().isascii() and v.strip().isalpha()}
+    names = [v for v in values if v.strip().upper() not in codes]
+    if names:
+        matched = _resolve(session, "country", names, _actor_matches)
+        ids = set().union(*matched.values())
+        rows = session.execute(select(Actor.id, Actor.code).where(Actor.id.in_(ids), Actor.kind == "country")).all()
+        countries = {actor_id: code for actor_id, code in rows if code}
+        missing = [v for v in names if not any(i in countries for i in matched[v])]
+        if missing:
+            raise FilterError("country", f"no country named {', '.join(repr(v) for v in missing)}")
+        codes |= set(countries.values())
+    return codes
+
+
+def _country_condition(codes: set[str]) -> ColumnElement[bool]:
+    """Events with an actor of the country (the country itself, or a person or
+    body of it), or placed in it."""
+    of_country = select(EventActor.event_id).join(Actor, Actor.id == EventActor.actor_id).where(
+        or_(Actor.code.in_(codes), Actor.country_code.in_(codes)))
+    placed = select(Place.id).where(Place.country_code.in_(codes))
+    return or_(Event.id.in_(of_country), Event.place_id.in_(placed))
+
+
+# --- keyset pages ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Order:
+    """A sort order over ``(key, id)``, both in the same direction, so that a
+    page after a row is one index range scan."""
+
+    name: str
+    key: InstrumentedAttribute
+    id: InstrumentedAttribute
+    descending: bool = False
+    #: How the key travels inside a cursor.
+    encode: Callable[[Any], Any] = lambda value: value
+    decode: Callable[[Any], Any] = lambda value: value
+
+    def clauses(self) -> list[Any]:
+        return [self.key.desc(), self.id.desc()] if self.descending else [self.key.asc(), self.id.asc()]
+
+    def after(self, key: Any, row_id: Any) -> ColumnElement[bool]:
+        pair = tuple_(self.key, self.id)
+        return pair < tuple_(key, row_id) if self.descending else pair > tuple_(key, row_id)
+
+
+def _date_out(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _datetime_out(value: dt.datetime) -> str:
+    return utc(value).isoformat()
+
+
+def _datetime_in(value: str) -> dt.datetime:
+    return utc(dt.datetime.fromisoformat(value))
+
+
+EVENT_ORDERS = {
+    "date": Order("date", Event.start_min, Event.id, False, _date_out, dt.date.fromisoformat),
+    "-date": Order("-date", Event.start_min, Event.id, True, _date_out, dt.date.fromisoformat),
+    "updated": Order("updated", Event.updated_at, Event.id, False, _datetime_out, _datetime_in),
+    "-updated": Order("-updated", Event.updated_at, Event.id, True, _datetime_out, _datetime_in),
+}
+
+
+def encode_cursor(order: Order, key: Any, row_id: Any) -> str:
+    payload = json.dumps({"o": order.name, "k": order.encode(key), "i": row_id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(order: Order, cursor: str) -> tuple[Any, Any]:
+    """The ``(key, id)`` a cursor points after; :class:`FilterError` if it is not one of ours."""
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        name, key, row_id = payload["o"], payload["k"], payload["i"]
+        decoded = order.decode(key)
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise FilterError("cursor", "not a cursor this API gave out") from None
+    if name != order.name:
+        raise FilterError("cursor", f"this cursor belongs to sort={name}, not sort={order.name}")
+    return decoded, row_id
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of rows, the cursor of the next (None on the last) and an optional capped count."""
+
+    items: list[T]
+    next_cursor: str | None = None
+    count: int | None = None
+    count_exact: bool | None = None
+
+
+def keyset_page(session: Session, statement: Select, order: Order, *, cursor: str | None, limit: int,
+                count_cap: int | None = None) -> Page[Any]:
+    """Run ``statement`` (a select of one entity) as a page in ``order``."""
+    page: Page[Any] = Page(items=[])
+    if count_cap is not None:
+        page.count, page.count_exact = capped_count(session, statement, count_cap)
+    if cursor:
+        statement = statement.where(order.after(*decode_cursor(order, cursor)))
+    rows = list(session.scalars(statement.order_by(*order.clauses()).limit(limit + 1)))
+    page.items = rows[:limit]
+    if len(rows) > limit:
+        last = page.items[-1]
+        page.next_cursor = encode_cursor(order, getattr(last, order.key.key), getattr(last, order.id.key))
+    return page
+
+
+def capped_count(session: Session, statement: Select, cap: int) -> tuple[int, bool]:
+    """``(count, exact)``: the number of rows, counting no further than ``cap``."""
+    counted = session.scalar(select(func.count()).select_from(statement.order_by(None).limit(cap + 1).subquery()))
+    return (min(counted, cap), counted <= cap)
+
+
+# --- events ----------------------------------------------------------------------------
+
+def event_list_options() -> list[Any]:
+    """What a listed event shows: actors, topics and place, in one statement each."""
+    return [selectinload(Event.actor_links).joinedload(EventActor.actor),
+            selectinload(Event.topic_links).joinedload(EventTopic.topic),
+            joinedload(Event.place)]
+
+
+def events_statement(session: Session, filters: EventFilters) -> Select:
+    return select(Event).where(*event_conditions(session, filters))
+
+
+def event_page(session: Session, filters: EventFilters, *, sort: str = "date", cursor: str | None = None,
+               limit: int = 50, count_cap: int | None = None) -> Page[Event]:
+    """A page of live events matching ``filters``, with their actors, topics and place."""
+    statement = events_statement(session, filters).options(*event_list_options())
+    return keyset_page(session, statement, EVENT_ORDERS[sort], cursor=cursor, limit=limit, count_cap=count_cap)
+
+
+def iter_events(session: Session, filters: EventFilters, *, sort: str = "date", chunk: int = 500) -> Iterator[Event]:
+    """Every matching event, fetched a keyset page at a time (for exports)."""
+    statement = events_statement(session, filters).options(*event_list_options())
+    cursor = None
+    while True:
+        page = keyset_page(session, statement, EVENT_ORDERS[sort], cursor=cursor, limit=chunk)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+        session.expunge_all()
+
+
+@dataclass(frozen=True)
+class EventLookup:
+    """The outcome of looking up an event id: the event, or where a merged one went."""
+
+    event: Event | None = None
+    moved_to: str | None = None
+    deleted: bool = False
+
+
+def find_event(session: Session, public_id: str) -> EventLookup:
+    """The live event ``public_id`` with everything about it; a merged event's
+    survivor (following merges of merges); or nothing."""
+    event = session.scalar(select(Event).where(Event.public_id == public_id).options(
+        *event_list_options(), selectinload(Event.mentions).joinedload(Mention.article),
+        joinedload(Event.merged_into)))
+    if event is None:
+        return EventLookup()
+    if event.merged_into_id is not None:
+        return EventLookup(moved_to=survivor(event).public_id)
+    if event.deleted_at is not None:
+        return EventLookup(deleted=True)
+    return EventLookup(event=event)
+
+
+def survivor(event: Event) -> Event:
+    """The event ``event`` was merged into, following merges of merges (a cycle stops the walk)."""
+    seen = {event.id}
+    while event.merged_into is not None and event.merged_into.id not in seen:
+        event = event.merged_into
+        seen.add(event.id)
+    return event
+
+
+def merged_from(session: Session, event: Event) -> list[str]:
+    """Public ids of the events merged into ``event``."""
+    return list(session.scalars(select(Event.public_id).where(Event.merged_into_id == event.id).order_by(Event.id)))
+
+
+# --- histograms and facets ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    start: dt.date
+    end: dt.date
+    count: int
+
+
+def _bucket_start(interval: str, day: dt.date) -> dt.date:
+    if interval == "year":
+        return dt.date(day.year, 1, 1)
+    if interval == "month":
+        return dt.date(day.year, day.month, 1)
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day
+
+
+def _bucket_after(interval: str, start: dt.date) -> dt.date:
+    if interval == "year":
+        return dt.date(start.year + 1, 1, 1)
+    if interval == "month":
+        return last_day_of_month(start.year, start.month) + dt.timedelta(days=1)
+    return start + dt.timedelta(days=7 if interval == "week" else 1)
+
+
+def _bucket_key(interval: str, start: dt.date) -> str:
+    if interval == "year":
+        return f"{start.year:04d}"
+    if interval == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    return start.isoformat()
+
+
+def _bucket_expression(dialect: str, interval: str) -> ColumnElement[Any]:
+    """SQL for the first day of the bucket of an event's start."""
+    column = Event.start_min
+    if dialect == "postgresql":
+        return func.date_trunc(interval, column).cast(Event.start_min.type)
+    modifiers = {"year": ["start of year"], "month": ["start of month"],
+                 "week": ["weekday 0", "-6 days"], "day": []}[interval]
+    return func.date(column, *[literal(m) for m in modifiers])
+
+
+def histogram(session: Session, filters: EventFilters, interval: str) -> list[Bucket]:
+    """Live matching events per ``interval``, each counted in the bucket of its
+    first day; the buckets run without gaps from the first to the last non-empty one."""
+    bucket = _bucket_expression(session.get_bind().dialect.name, interval).label("bucket")
+    inner = select(bucket).where(*event_conditions(session, filters)).subquery()
+    rows = session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket).order_by(inner.c.bucket))
+    counts = {_as_date(start): n for start, n in rows}
+    if not counts:
+        return []
+    buckets, start, last = [], min(counts), max(counts)
+    while start <= last:
+        after = _bucket_after(interval, start)
+        buckets.append(Bucket(_bucket_key(interval, start), start, after - dt.timedelta(days=1), counts.get(start, 0)))
+        start = after
+    return buckets
+
+
+def _as_date(value: Any) -> dt.date:
+    """SQLite's date() returns text; PostgreSQL's cast a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    name: str | None
+    name_en: str | None
+    count: int
+
+
+def facet(session: Session, filters: EventFilters, field_name: str, size: int) -> list[FacetValue]:
+    """The ``size`` most frequent values of ``field_name`` among the matching
+    events, most frequent first (ties by value)."""
+    matching = select(Event.id).where(*event_conditions(session, filters))
+    if field_name == "type":
+        return _type_facet(session, matching, size)
+    if field_name == "country":
+        return _country_facet(session, matching, size)
+    link, model, key = {
+        "actor": (EventActor.actor_id, Actor, Actor.slug),
+        "topic": (EventTopic.topic_id, Topic, Topic.slug),
+        "location": (Event.place_id, Place, Place.slug),
+    }[field_name]
+    owner = link.class_.event_id if link.class_ is not Event else Event.id
+    n = func.count(func.distinct(owner)).label("n")
+    statement = (select(key, model.name, model.name_en, n)
+                 .select_from(link.class_).join(model, model.id == link)
+                 .where(owner.in_(matching))
+                 .group_by(model.id, key, model.name, model.name_en)
+                 .order_by(n.desc(), key).limit(size))
+    return [FacetValue(*row) for row in session.execute(statement)]
+
+
+def _type_facet(session: Session, matching: Select, size: int) -> list[FacetValue]:
+    n = func.count().label("n")
+    rows = session.execute(select(Event.type, n).where(Event.id.in_(matching))
+                           .group_by(Event.type).order_by(n.desc(), Event.type).limit(size))
+    return [FacetValue(value, None, None, count) for value, count in rows]
+
+
+def _country_facet(session: Session, matching: Select, size: int) -> list[FacetValue]:
+    """Countries of the events' actors (a country's own code, or a person's or
+    body's country) and places; an event counts once per country."""
+    pairs = union_all(
+        select(EventActor.event_id.label("event_id"), Actor.code.label("code"))
+        .join(Actor, Actor.id == EventActor.actor_id).where(Actor.code.is_not(None), Actor.kind == "country"),
+        select(EventActor.event_id, Actor.country_code)
+        .join(Actor, Actor.id == EventActor.actor_id).where(Actor.country_code.is_not(None)),
+        select(Event.id, Place.country_code).join(Place, Place.id == Event.place_id)
+        .where(Place.country_code.is_not(None)),
+    ).subquery()
+    n = func.count(func.distinct(pairs.c.event_id)).label("n")
+    rows = session.execute(select(pairs.c.code, n).where(pairs.c.event_id.in_(matching))
+                           .group_by(pairs.c.code).order_by(n.desc(), pairs.c.code).limit(size)).all()
+    names = dict(((code, (name, name_en)) for code, name, name_en in session.execute(
+        select(Actor.code, Actor.name, Actor.name_en).where(Actor.code.in_([r[0] for r in rows]))))) if rows else {}
+    return [FacetValue(code, *names.get(code, (None, None)), count) for code, count in rows]
+
+
+# --- actors, topics, places, articles -----------------------------------------------------
+
+ACTOR_ORDER = Order("name", Actor.slug, Actor.id)
+TOPIC_ORDER = Order("slug", Topic.slug, Topic.id)
+PLACE_ORDER = Order("slug", Place.slug, Place.id)
+ARTICLE_ORDER = Order("-id", Article.id, Article.id, True)
+
+
+def find_actor(session: Session, ident: str) -> Actor | None:
+    """An actor by slug, or by numeric id."""
+    condition = Actor.slug == ident
+    if (number := _integer(ident)) is not None:
+        condition = or_(condition, Actor.id == number)
+    return session.scalar(select(Actor).where(condition).options(selectinload(Actor.aliases))
+                          .order_by((Actor.slug == ident).desc()).limit(1))
+
+
+def actor_page(session: Session, *, prefix: str | None = None, kind: Sequence[str] = (),
+               country: Sequence[str] = (), cursor: str | None = None, limit: int = 50) -> Page[Actor]:
+    """Actors by slug; ``prefix`` matches the start of a name, English name, slug or alias."""
+    statement = select(Actor).options(selectinload(Actor.aliases))
+    if prefix:
+        folded = _like_pattern(prefix.strip().casefold(), prefix=True)
+        aliased = select(ActorAlias.actor_id).where(
+            ActorAlias.normalized.like(_like_pattern(normalize_name(prefix), prefix=True), escape="\\"))
+        statement = statement.where(or_(
+            Actor.name.like(_like_pattern(prefix.strip(), prefix=True), escape="\\"),
+            func.lower(Actor.name_en).like(folded, escape="\\"),
+            Actor.slug.like(folded, escape="\\"), Actor.id.in_(aliased)))
+    if kind:
+        statement = statement.where(Actor.kind.in_(kind))
+    if country:
+        codes = [c.upper() for c in country]
+        statement = statement.where(or_(Actor.country_code.in_(codes), Actor.code.in_(codes)))
+    return keyset_page(session, statement, ACTOR_ORDER, cursor=cursor, limit=limit)
+
+
+def event_counts(session: Session, link: InstrumentedAttribute, ids: Iterable[int]) -> dict[int, int]:
+    """Live events per owner id, through ``link`` (e.g. ``EventActor.actor_id``)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    owner = Event.id if link.class_ is Event else link.class_.event_id
+    statement = select(link, func.count(func.distinct(Event.id))).where(link.in_(ids), *live()).group_by(link)
+    if link.class_ is not Event:
+        statement = statement.select_from(link.class_).join(Event, Event.id == owner)
+    return dict(session.execute(statement).all())
+
+
+@dataclass(frozen=True)
+class ActorStats:
+    events: int
+    roles: dict[str, int]
+    first_date: dt.date | None
+    last_date: dt.date | None
+    counterparts: list[tuple[Actor, int]] = field(default_factory=list)
+
+
+def actor_stats(session: Session, actor: Actor, counterparts: int = 10) -> ActorStats:
+    """How many live events, in which roles, over which dates, and with whom most often."""
+    mine = select(EventActor.event_id).join(Event, Event.id == EventActor.event_id).where(
+        EventActor.actor_id == actor.id, *live())
+    total, first, last = session.execute(
+        select(func.count(), func.min(Event.start_min), func.max(Event.end_max)).where(Event.id.in_(mine))).one()
+    roles = dict(session.execute(
+        select(EventActor.role, func.count()).join(Event, Event.id == EventActor.event_id)
+        .where(EventActor.actor_id == actor.id, *live()).group_by(EventActor.role)).all())
+    n = func.count().label("n")
+    others = session.execute(
+        select(Actor, n).join(EventActor, EventActor.actor_id == Actor.id)
+        .where(EventActor.event_id.in_(mine), Actor.id != actor.id)
+        .group_by(Actor.id).order_by(n.desc(), Actor.slug).limit(counterparts)).all()
+    return ActorStats(total, roles, first, last, [(other, count) for other, count in others])
+
+
+def find_topic(session: Session, slug: str) -> Topic | None:
+    return session.scalar(select(Topic).where(Topic.slug == slug))
+
+
+def topic_page(session: Session, *, cursor: str | None = None, limit: int = 50) -> Page[Topic]:
+    return keyset_page(session, select(Topic), TOPIC_ORDER, cursor=cursor, limit=limit)
+
+
+def date_range(session: Session, link: InstrumentedAttribute, owner_id: int) -> tuple[int, dt.date | None, dt.date | None]:
+    """``(events, first day, last day)`` of the live events linked to one owner."""
+    return tuple(session.execute(
+        select(func.count(), func.min(Event.start_min), func.max(Event.end_max))
+        .select_from(link.class_).join(Event, Event.id == link.class_.event_id)
+        .where(link == owner_id, *live())).one())
+
+
+def place_page(session: Session, *, prefix: str | None = None, country: Sequence[str] = (),
+               cursor: str | None = None, limit: int = 50) -> Page[Place]:
+    """Places by slug; ``prefix`` matches the start of a name, English name or alias."""
+    statement = select(Place)
+    if prefix:
+        aliased = select(PlaceAlias.place_id).where(
+            PlaceAlias.normalized.like(_like_pattern(normalize_name(prefix), prefix=True), escape="\\"))
+        statement = statement.where(or_(
+            Place.name.like(_like_pattern(prefix.strip(), prefix=True), escape="\\"),
+            func.lower(Place.name_en).like(_like_pattern(prefix.strip().casefold(), prefix=True), escape="\\"),
+            Place.id.in_(aliased)))
+    if country:
+        statement = statement.where(Place.country_code.in_([c.upper() for c in country]))
+    return keyset_page(session, statement, PLACE_ORDER, cursor=cursor, limit=limit)
+
+
+def article_page(session: Session, *, outlet: Sequence[str] = (), q: str | None = None,
+                 cursor: str | None = None, limit: int = 50) -> Page[Article]:
+    """Articles, newest stored first."""
+    statement = select(Article)
+    if outlet:
+        statement = statement.where(Article.outlet.in_(outlet))
+    for term in (q or "").split():
+        statement = statement.where(Article.title.ilike(_like_pattern(term), escape="\\"))
+    return keyset_page(session, statement, ARTICLE_ORDER, cursor=cursor, limit=limit)
+
+
+def find_article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
+
+
+def article_events(session: Session, article_id: int) -> list[Event]:
+    """The live events an article reports, in the order it first mentions them;
+    a mention of a merged event counts for its survivor."""
+    mentioned = session.execute(select(Mention.event_id, func.min(Mention.start_offset))
+                                .where(Mention.article_id == article_id).group_by(Mention.event_id)).all()
+    first_offset = dict(mentioned)
+    events = session.scalars(select(Event).where(Event.id.in_(first_offset)).options(joinedload(Event.merged_into)))
+    order: dict[int, int] = {}
+    for event in events:
+        kept = survivor(event)
+        if kept.deleted_at is None and kept.merged_into_id is None:
+            order[kept.id] = min(order.get(kept.id, first_offset[event.id]), first_offset[event.id])
+    if not order:
+        return []
+    live_events = session.scalars(select(Event).where(Event.id.in_(order)).options(*event_list_options())).all()
+    return sorted(live_events, key=lambda e: (order[e.id], e.id))
