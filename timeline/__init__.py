@@ -28,6 +28,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from timeline.api import init_api  # the REST API under /api/v1
     init_api(app)
+    from timeline.web.views import bp as web_blueprint  # the page at / (its assets under /assets/)
+    app.register_blueprint(web_blueprint)
     return app
 
 
