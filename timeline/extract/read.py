@@ -932,8 +932,9 @@ def _html_meta(reader: _HTMLReader) -> dict[str, Any]:
     parts = [p.strip() for p in re.split(r"\s*[|｜_]\s*|\s+[-–—]\s+", title_text) if p.strip()]
     keywords = meta.get("keywords") or meta.get("news_keywords") or ""
     return {
-        "title": (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
-        or meta.get("og:title") or (max(parts, key=len) if parts else None),
+        "title": (ld.get("headline") if isinstance(ld.get("headline"), str) else None) or meta.get("og:title"),
+        # <title> is "headline | site" (or "headline_section_site"): the headline comes first
+        "page_title": parts[0] if parts else None,
         "date": ld.get("datePublished") or meta.get("article:published_time") or meta.get("publishdate")
         or meta.get("pubdate") or meta.get("publish_date") or meta.get("date") or meta.get("dc.date")
         or meta.get("og:published_time") or (reader.times[0] if reader.times else None),
@@ -951,12 +952,13 @@ def _parse_html(raw: str) -> _Parsed:
     reader.feed(raw)
     reader.close()
     meta = _html_meta(reader)
-    if not reader.h1_count and meta["title"]:
+    if not reader.h1_count and meta["page_title"]:
         title = "".join(a[0] for a in reader.title.atoms)
-        begin = title.find(meta["title"])
+        begin = title.find(meta["page_title"])
         if begin >= 0:
             head = _Builder()
-            head.atoms = [(a[0], a[1], a[2], 1, False) for a in reader.title.atoms[begin:begin + len(meta["title"])]]
+            head.atoms = [(a[0], a[1], a[2], 1, False)
+                          for a in reader.title.atoms[begin:begin + len(meta["page_title"])]]
             head.brk(2, head.atoms[-1][2] if head.atoms else 0)
             builder.atoms[:0] = head.atoms
     return _finish_builder(builder, raw, "html", True, meta)
@@ -1003,6 +1005,8 @@ def _title_from(parsed: _Parsed) -> str | None:
     if headings:
         best = min(headings, key=lambda line: line.level)
         return parsed.clean[best.start:best.end].strip()
+    if parsed.meta.get("page_title"):
+        return str(parsed.meta["page_title"])
     for text in _header_lines(parsed)[:1]:
         stripped = _NUMERIC_DATE.sub("", text)
         stripped = re.sub(r"[【】\[\]〔〕（）()]|(?:星期|礼拜|禮拜|周|週)[一二三四五六日天]", " ", stripped).strip()
