@@ -71,7 +71,7 @@ def expected(data: Dataset, predicate, sort: str) -> list[str]:
     return [r.public_id for r in sorted(filter(predicate, data.live()), key=key, reverse=reverse)]
 
 
-def walk(client, url: str) -> list[str]:
+def walk(client, url: str, key: str = "id") -> list[str]:
     """Every id of every page, following ``next_url`` and checking the Link header."""
     ids: list[str] = []
     pages = 0
@@ -79,7 +79,7 @@ def walk(client, url: str) -> list[str]:
         response = client.get(url)
         assert response.status_code == 200, response.get_json()
         body = response.get_json()
-        ids += [item["id"] for item in body["items"]]
+        ids += [item[key] for item in body["items"]]
         url = body["next_url"]
         assert response.headers.get("Link") == (f'<{url}>; rel="next"' if url else None)
         assert (body["next"] is None) == (url is None)

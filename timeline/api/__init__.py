@@ -30,9 +30,9 @@ class ProblemApi(Api):
 
 
 def blueprints() -> list[Any]:
-    from timeline.api import events
+    from timeline.api import actors, articles, events, locations, topics, types
 
-    return [events.blp]
+    return [events.blp, actors.blp, topics.blp, types.blp, locations.blp, articles.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:
@@ -44,6 +44,8 @@ def init_api(app: Flask) -> ProblemApi:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": DESCRIPTION}})
     app.config.setdefault("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    app.json.ensure_ascii = False  # Chinese as itself, not \u escapes
+    app.json.sort_keys = False  # members in the schemas' order
     api = ProblemApi(app)
     for blueprint in blueprints():
         api.register_blueprint(blueprint)
