@@ -222,8 +222,8 @@ class Dateline:
 
         A missing year (or month) is taken from the candidate nearest to the
         published date, so a "12月31日电" dateline on a page of 2 January means
-        the previous year, and a "31日电" one in early March means 31 January... of
-        the nearest month that has a 31st.
+        the previous year; as dispatches precede their page, a later candidate
+        counts double, so "31日电" on 2 March is 31 January, not 31 March.
         """
         if self.day is None:
             return None
@@ -236,11 +236,18 @@ class Dateline:
                           for year in (published.year - 1, published.year, published.year + 1)]
         else:
             candidates = []
-            for shift in (-1, 0, 1):
+            for shift in (-2, -1, 0, 1):
                 month_index = published.year * 12 + published.month - 1 + shift
                 candidates.append(_safe_date(month_index // 12, month_index % 12 + 1, self.day))
         found = [c for c in candidates if c is not None]
-        return min(found, key=lambda c: abs((c - published).days)) if found else None
+        return min(found, key=lambda c: _distance(c, published)) if found else None
+
+
+def _distance(candidate: dt.date, published: dt.date) -> int:
+    """How far a dateline date is from publication; a dispatch is filed before its page
+    appears, so a date after the published day (beyond time zones) counts double."""
+    days = (candidate - published).days
+    return 2 * days if days > 1 else abs(days)
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
