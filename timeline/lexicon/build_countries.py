@@ -110,9 +110,10 @@ def build_countries(extra: dict[str, Any]) -> list[dict[str, Any]]:
 class Places:
     """Places keyed by (Chinese name, country); later sources add aliases."""
 
-    def __init__(self, taken: set[str]):
+    def __init__(self, taken: set[str], skip: set[str]):
         self.rows: dict[tuple[str, str | None], dict[str, Any]] = {}
         self.taken = taken  # country names: a city never takes one (巴林, 新加坡)
+        self.skip = skip
 
     def add(self, name: str, name_en: str, country: str | None, kind: str,
             aliases: list[str] = (), capital: bool = False, curated: bool = False) -> None:
@@ -126,7 +127,7 @@ class Places:
         key = (name, country)
         row = self.rows.get(key)
         if row is None:
-            if name in self.taken:
+            if name in self.taken or name in self.skip:
                 return
             row = self.rows[key] = {"name": name, "name_en": name_en, "country": country,
                                     "kind": kind, "capital": False, "aliases": []}
@@ -212,7 +213,7 @@ def main() -> None:
     countries = build_countries(extra)
     alpha2_to_3 = {row["alpha2"]: row["code"] for row in countries}
     country_names = {n for row in countries for n in [row["name"], *row["aliases"]]}
-    places = Places(country_names)
+    places = Places(country_names, set(places_extra["skip"]))
     for row in countries:
         capital = extra["countries"].get(row["code"], {}).get("capital")
         if capital:
