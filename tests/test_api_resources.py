@@ -213,3 +213,16 @@ def test_article_detail(client, dataset):
                 if kept.live:
                     first[kept.public_id] = min(first.get(kept.public_id, (10 * index, kept.id)), (10 * index, kept.id))
     assert [e["id"] for e in events] == sorted(first, key=first.get)
+
+
+# --- types ---------------------------------------------------------------------------------------
+
+def test_types_are_the_taxonomy_with_counts(client, dataset):
+    items = client.get("/api/v1/types").get_json()["items"]
+    assert len(items) == 20
+    assert items[0] == {"slug": "talks", "name": "会谈/谈判", "description": "negotiations, consultations, "
+                        "working-level or ministerial meetings between parties, mediated/indirect talks",
+                        "cameo": ["04"], "plover": ["CONSULT"],
+                        "event_count": sum(r.type == "talks" for r in dataset.live())}
+    assert [i["slug"] for i in items][-1] == "other"
+    assert sum(i["event_count"] for i in items) == len(dataset.live())

@@ -338,10 +338,10 @@ class TopicPageSchema(PageSchema):
 
 class TypeSchema(Schema):
     slug = fields.String()
-    name = fields.String()
-    description = fields.String(allow_none=True)
-    cameo = fields.String(allow_none=True)
-    plover = fields.String(allow_none=True)
+    name = fields.String(metadata={"description": "Chinese label."})
+    description = fields.String()
+    cameo = fields.List(fields.String(), metadata={"description": "Nearest CAMEO codes (none where CAMEO has none)."})
+    plover = fields.List(fields.String(), metadata={"description": "Nearest PLOVER event types."})
     event_count = fields.Integer()
 
 

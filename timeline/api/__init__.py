@@ -30,9 +30,9 @@ class ProblemApi(Api):
 
 
 def blueprints() -> list[Any]:
-    from timeline.api import actors, articles, events, locations, topics, types
+    from timeline.api import actors, articles, events, locations, stats, topics, types
 
-    return [events.blp, actors.blp, topics.blp, types.blp, locations.blp, articles.blp]
+    return [events.blp, actors.blp, topics.blp, types.blp, locations.blp, articles.blp, stats.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:

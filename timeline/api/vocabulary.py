@@ -18,3 +18,8 @@ def taxonomy() -> list[dict[str, Any]]:
 
 def type_slugs() -> list[str]:
     return [entry["slug"] for entry in taxonomy()]
+
+
+def type_labels() -> dict[str, tuple[str | None, str | None]]:
+    """slug -> (Chinese label, English label); the taxonomy has no English labels."""
+    return {entry["slug"]: (entry["name"], None) for entry in taxonomy()}

@@ -1,0 +1,40 @@
+"""GET /stats/histogram and /stats/facets: density and filter lists for a front-end."""
+from __future__ import annotations
+
+from typing import Any
+
+from timeline import queries
+from timeline.api.common import PREFIX, ApiBlueprint, session
+from timeline.api.vocabulary import type_labels
+from timeline.schemas import FacetArgs, FacetsSchema, HistogramArgs, HistogramSchema, filters_from
+
+blp = ApiBlueprint("stats", __name__, url_prefix=f"{PREFIX}/stats",
+                   description="Counts over the events that match the /events filters.")
+
+
+@blp.route("/histogram")
+@blp.arguments(HistogramArgs, location="query")
+@blp.response(200, HistogramSchema)
+def histogram(args: dict[str, Any]) -> Any:
+    """Matching events per year, month, week (Monday first) or day, each counted
+    in the bucket of its first day; empty buckets between the first and the
+    last are included with a count of 0."""
+    buckets = queries.histogram(session(), filters_from(args), args["interval"])
+    return {"interval": args["interval"], "buckets": buckets}
+
+
+@blp.route("/facets")
+@blp.arguments(FacetArgs, location="query")
+@blp.response(200, FacetsSchema)
+def facets(args: dict[str, Any]) -> Any:
+    """The most frequent types, actors, topics, locations or countries among the
+    matching events (`field` repeatable), most frequent first."""
+    filters = filters_from(args)
+    result = {}
+    for name in dict.fromkeys(args["field"]):
+        values = queries.facet(session(), filters, name, args["size"])
+        if name == "type":
+            labels = type_labels()
+            values = [queries.FacetValue(v.value, *labels.get(v.value, (None, None)), v.count) for v in values]
+        result[name] = values
+    return {"facets": result}
