@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from timeline.cli import main
-from timeline.extract.read import Document, ReadError, parse_metadata_date, read_bytes, read_path, read_text
+from timeline.extract.read import FORMATS, Document, ReadError, parse_metadata_date, read_bytes, read_path, read_text
 from timeline.extract.textnorm import analysis_copy, fold_width, to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -401,6 +401,7 @@ def test_every_dev_gold_quote_survives_reading() -> None:
     for line in (DEV / "dev.gold.jsonl").open(encoding="utf-8"):
         gold = json.loads(line)
         document = read_path(DEV / gold["article"])
+        assert document.format in FORMATS
         assert str(document.published_date or PUBLISHED[gold["article"][:3]]) == gold["published"]
         clean = re.sub(r"\s", "", document.clean_text)
         for event in gold["events"]:
@@ -472,3 +473,10 @@ def test_cli_read_refuses_binary_with_the_file_name() -> None:
     result = CliRunner().invoke(main, ["read", str(DATA / "binary.bin")])
     assert result.exit_code == 1
     assert "binary.bin: looks binary" in result.output
+
+
+def test_markdown_with_inline_tags_stays_markdown() -> None:
+    document = read_text("# 标题\n\n第一段<br>换行，<span>强调</span>内容。\n\n## 小标题\n\n第二段。\n", "a.md")
+    assert document.format == "markdown"
+    assert document.clean_text == "标题\n\n第一段\n换行，强调内容。\n\n小标题\n\n第二段。"
+    assert [s.heading for s in document.sections] == ["标题", "小标题"]

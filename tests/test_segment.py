@@ -237,3 +237,11 @@ def test_bracketed_labels_are_headings() -> None:
     document = read_text("解读\n\n事件发生在周一。\n\n〔大事记〕\n\n▲ 2015年：某人被捕。\n", "x.txt",
                          published=dt.date(2023, 9, 20))
     assert [s.heading for s in document.sections] == ["解读", "〔大事记〕"]
+
+
+def test_photo_credits_neither_open_nor_close_a_story() -> None:
+    text = ("新华社开罗2月5日电 甲国和乙国举行谈判。\n\n（本报记者 张三摄）\n\n"
+            "人们在大楼外抗议。(新华社记者 李四 摄)\n\n## 背景\n\n双方此前多次接触。\n")
+    document = read_text(text, "x.md", published=dt.date(2026, 2, 7))
+    assert [(s.heading, s.dateline, str(s.reference_date)) for s in document.sections] == [
+        (None, "新华社开罗2月5日电", "2026-02-05"), ("背景", "新华社开罗2月5日电", "2026-02-05")]

@@ -227,6 +227,7 @@ _MD_INLINE = re.compile(
     r"|(?P<escape>\\[\\`*_{}\[\]()#+\-.!>])")
 _MD_SIGNALS = re.compile(r"^ {0,3}#{1,6}[ \t]+\S|\*\*[^*\n]+\*\*|^\s*[-*+][ \t]+\S.*\n\s*[-*+][ \t]+\S|\[[^\]\n]+\]\([^)\n]+\)",
                          re.MULTILINE)
+_MD_HEADINGS = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
 _WRAP_END = re.compile(r"[\u4e00-\u9fff]$")
 _WRAP_START = re.compile(r"^[\u4e00-\u9fff]")
 
@@ -536,7 +537,10 @@ _HTML_TAGS = re.compile(r"<(?:p|div|br|h[1-6]|figure|img|span|li|table|section|a
 
 
 def _looks_html(text: str) -> bool:
-    return len(_HTML_TAGS.findall(text, 0, 20000)) >= 2
+    """Block-level HTML markup, and not a Markdown page with a few inline tags."""
+    if len(_HTML_TAGS.findall(text, 0, 20000)) < 2:
+        return False
+    return bool(_HTML_DOCUMENT.match(text)) or not _MD_HEADINGS.search(text)
 
 
 # --- front matter and feed items -------------------------------------------------
@@ -728,11 +732,15 @@ def outlet_by_name(text: str | None) -> Outlet | None:
         return None
     simplified = analysis_copy(text).lower()
     best: tuple[int, Outlet] | None = None
-    for outlet in outlets():
-        for alias in outlet.aliases:
-            if analysis_copy(alias).lower() in simplified and (best is None or len(alias) > best[0]):
-                best = (len(alias), outlet)
+    for alias, outlet in _outlet_aliases():
+        if alias in simplified and (best is None or len(alias) > best[0]):
+            best = (len(alias), outlet)
     return best[1] if best else None
+
+
+@lru_cache(maxsize=1)
+def _outlet_aliases() -> tuple[tuple[str, Outlet], ...]:
+    return tuple((analysis_copy(alias).lower(), outlet) for outlet in outlets() for alias in outlet.aliases)
 
 
 def outlet_by_url(url: str | None) -> Outlet | None:

@@ -190,7 +190,8 @@ _CLOSING = re.compile(
 # Dispatches with no date of their own: the paper's own news, a compiled report.
 _MARKER = re.compile(
     r"^(?:本报讯(?:\s*\([^()\n]{0,40}\))?"
-    r"|[(〔【\[][^()〔〕【】\[\]\n]{0,30}?(?:本报|综合|编译)[^()〔〕【】\[\]\n]{0,30}[)〕】\]])")
+    r"|[(〔【\[][^()〔〕【】\[\]\n]{0,30}?(?:本报|综合|编译)[^()〔〕【】\[\]\n]{0,30}?"
+    r"(?:报道|报导|消息|讯|外电)[)〕】\]])")
 # A digest item that names its place: "■【罗马】…".
 _PLACE_TAG = re.compile(r"^[■□●○◆◇▲△►▶•※]\s*【(?P<place>[^】\d\n]{1,12})】")
 # A credit line that closes a story: "(参与记者:汪强)", "(新华社专特稿)".
@@ -323,7 +324,7 @@ def find_closing(line: str, analysis: str, offset: int = 0) -> Dateline | None:
     if match and re.search(_SOURCE, match.group("head")):
         return _dateline(match, line, offset, "closing")
     match = _CREDIT.search(analysis)
-    if match:
+    if match and not re.search(r"[摄图]", match.group()):  # a photo credit closes nothing
         start = match.start() + len(match.group()) - len(match.group().lstrip())
         text = line[start:match.end()].rstrip()
         return Dateline(text, offset + start, offset + start + len(text), "credit")
