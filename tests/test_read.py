@@ -480,3 +480,24 @@ def test_markdown_with_inline_tags_stays_markdown() -> None:
     assert document.format == "markdown"
     assert document.clean_text == "标题\n\n第一段\n换行，强调内容。\n\n小标题\n\n第二段。"
     assert [s.heading for s in document.sections] == ["标题", "小标题"]
+
+
+def test_an_article_whose_classes_look_like_boilerplate_is_still_read() -> None:
+    page = ('<html><body><div class="topbar">导航</div><article class="post tag-world category-news">'
+            '<h1>标题</h1><p>正文第一段。</p><div class="share-box">分享</div>'
+            '<footer><span class="tag-link">标签</span></footer></article></body></html>')
+    document = read_text(page, "wp.html")
+    assert document.clean_text == "标题\n\n正文第一段。"
+
+
+def test_this_paper_is_no_outlet_and_a_standalone_dateline_opens_the_dispatch() -> None:
+    document = read_text("中方愿同各方加强合作\n\n本报北京2月4日电  （记者张三）外交部发言人4日表示，中方愿合作。\n",
+                         "pd.txt", published=dt.date(2024, 2, 5))
+    assert document.outlet is None  # 本报 is whichever paper printed it
+    assert [(s.dateline, s.dateline_place, s.agency, str(s.reference_date)) for s in document.sections] == [
+        ("本报北京2月4日电 （记者张三）", "北京", "本报", "2024-02-04")]
+    standalone = read_text("标题一行\n\n新华社北京1月1日电\n\n正文第一段，讲述了事件。\n", "s.txt",
+                           published=dt.date(2024, 1, 2))
+    assert [(s.heading, s.dateline, str(s.reference_date)) for s in standalone.sections] == [
+        ("标题一行", "新华社北京1月1日电", "2024-01-01")]
+    assert standalone.outlet == "新华社"

@@ -436,7 +436,8 @@ class _HTMLReader(HTMLParser):
             elif tag == "hr" and self.inside:
                 self.builder.brk(2, position)
             return
-        if tag in _SKIP_TAGS or _is_boilerplate(attrs):
+        # the container itself is never boilerplate, whatever its classes (WordPress: "tag-…")
+        if tag in _SKIP_TAGS or (tag not in ("article", "main", "body") and _is_boilerplate(attrs)):
             self.skip = [tag]
             self.skip_depth = 1
             return
