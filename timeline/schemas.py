@@ -422,3 +422,56 @@ class ProblemSchema(Schema):
     detail = fields.String()
     instance = fields.String()
     errors = fields.List(fields.Nested(ProblemErrorSchema))
+
+
+# --- responses: timeline renderers -----------------------------------------------------------
+
+class TimelineJSDateSchema(Schema):
+    """A TimelineJS3 date: finer parts are left out at a coarser precision."""
+
+    year = fields.String()
+    month = fields.String()
+    day = fields.String()
+
+
+class TimelineJSTextSchema(Schema):
+    headline = fields.String(metadata={"description": "HTML; every text from articles is escaped."})
+    text = fields.String(metadata={"description": "HTML; every text from articles is escaped."})
+
+
+class TimelineJSEventSchema(Schema):
+    unique_id = fields.String()
+    start_date = fields.Nested(TimelineJSDateSchema)
+    end_date = fields.Nested(TimelineJSDateSchema)
+    display_date = fields.String()
+    text = fields.Nested(TimelineJSTextSchema)
+    group = fields.String()
+
+
+class TimelineJSSchema(Schema):
+    """TimelineJS3's JSON format."""
+
+    events = fields.List(fields.Nested(TimelineJSEventSchema))
+
+
+class VisItemSchema(Schema):
+    id = fields.String()
+    content = fields.String(metadata={"description": "HTML-escaped title."})
+    title = fields.String(metadata={"description": "Tooltip, HTML-escaped."})
+    start = fields.String(metadata={"description": "First day of the span."})
+    end = fields.String(metadata={"description": "The day after the span's last day (vis-timeline ends are exclusive)."})
+    type = fields.String()
+    group = fields.String()
+    className = fields.String()
+
+
+class VisGroupSchema(Schema):
+    id = fields.String()
+    content = fields.String()
+
+
+class VisTimelineSchema(Schema):
+    """vis-timeline's DataSet items and groups (one group per event type)."""
+
+    items = fields.List(fields.Nested(VisItemSchema))
+    groups = fields.List(fields.Nested(VisGroupSchema))

@@ -30,9 +30,10 @@ class ProblemApi(Api):
 
 
 def blueprints() -> list[Any]:
-    from timeline.api import actors, articles, events, locations, stats, topics, types
+    from timeline.api import actors, articles, events, exports, locations, stats, timelines, topics, types
 
-    return [events.blp, actors.blp, topics.blp, types.blp, locations.blp, articles.blp, stats.blp]
+    return [events.blp, actors.blp, topics.blp, types.blp, locations.blp, articles.blp, stats.blp,
+            timelines.blp, exports.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:
