@@ -219,7 +219,15 @@
   el.form.addEventListener("submit", applyForm);
   for (const select of [el.topic, el.type, el.status]) select.addEventListener("change", () => applyForm());
   for (const input of [el.q, el.from, el.to]) {
-    input.addEventListener("change", () => { if (input.value.trim() !== (readState().filters[input.name] || "")) applyForm(); });
+    input.addEventListener("change", () => {
+      if (input.value.trim() !== (readState().filters[input.name] || "") && rangeInOrder()) applyForm();
+    });
+  }
+
+  /** False while a range typed field by field is still backwards (it applies once fixed, or on Enter). */
+  function rangeInOrder() {
+    const bounds = isoBounds(el.from.value.trim(), el.to.value.trim());
+    return !bounds || bounds[0] <= bounds[1];
   }
   el.sort.addEventListener("change", () => navigate({ ...readState(), sort: el.sort.value, event: "" }));
   el.clear.addEventListener("click", () => navigate({ filters: emptyFilters(), sort: "date", event: "" }));
