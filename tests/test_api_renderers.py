@@ -92,11 +92,20 @@ def test_renderers_escape_html(api_app, client):
         set_title(api_app, 1, original)
 
 
+def streamed(client, url: str):
+    """A streamed response, read and closed (closing ends its request context)."""
+    response = client.get(url)
+    assert response.is_streamed
+    response.get_data()
+    response.close()
+    return response
+
+
 @pytest.mark.parametrize("name", ["none", "actor slug", "range within", "text"])
 def test_ndjson_export_is_every_matching_event(client, dataset, name):
     query, predicate = FILTERS[name]
-    response = client.get(f"/api/v1/events.ndjson?{query}&sort=-date")
-    assert response.status_code == 200 and response.is_streamed
+    response = streamed(client, f"/api/v1/events.ndjson?{query}&sort=-date")
+    assert response.status_code == 200
     assert response.mimetype == "application/x-ndjson"
     lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert [line["id"] for line in lines] == expected(dataset, predicate, "-date")
@@ -105,12 +114,12 @@ def test_ndjson_export_is_every_matching_event(client, dataset, name):
 
 
 def test_ndjson_lines_equal_list_items(client):
-    line = json.loads(client.get("/api/v1/events.ndjson?q=核问题&from=2026-02-06&to=2026-02-06").get_data())
+    line = json.loads(streamed(client, "/api/v1/events.ndjson?q=核问题&from=2026-02-06&to=2026-02-06").get_data())
     assert line == client.get("/api/v1/events?q=核问题&from=2026-02-06&to=2026-02-06").get_json()["items"][0]
 
 
 def test_csv_export(client, dataset):
-    response = client.get("/api/v1/events.csv?actor=trump")
+    response = streamed(client, "/api/v1/events.csv?actor=trump")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="events.csv"'
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))

@@ -390,26 +390,18 @@ def event_page(session: Session, filters: EventFilters, *, sort: str = "date", c
     return keyset_page(session, statement, EVENT_ORDERS[sort], cursor=cursor, limit=limit, count_cap=count_cap)
 
 
-def iter_events(session: Session, filters: EventFilters, *, sort: str = "date", chunk: int = 500) -> Iterator[Event]:
-    """Every matching event, fetched a keyset page at a time (for exports).
-
-    The filters are resolved now, so a :class:`FilterError` is raised here and
-    not halfway through a stream.
-    """
-    statement = events_statement(session, filters).options(*event_list_options())
-    order = EVENT_ORDERS[sort]
-
-    def pages() -> Iterator[Event]:
-        cursor = None
-        while True:
-            page = keyset_page(session, statement, order, cursor=cursor, limit=chunk)
-            yield from page.items
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
-            session.expunge_all()  # keep memory flat over a long export
-
-    return pages()
+def iter_events(session: Session, statement: Select, *, sort: str = "date", chunk: int = 500) -> Iterator[Event]:
+    """Every event of ``statement`` (from :func:`events_statement`, whose filters
+    are resolved when it is built), fetched a keyset page at a time (for exports)."""
+    statement = statement.options(*event_list_options())
+    cursor = None
+    while True:
+        page = keyset_page(session, statement, EVENT_ORDERS[sort], cursor=cursor, limit=chunk)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+        session.expunge_all()  # keep memory flat over a long export
 
 
 @dataclass(frozen=True)

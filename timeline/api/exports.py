@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response
 
-from timeline import queries
+from timeline import get_db, queries
 from timeline.api.common import PREFIX, ApiBlueprint, session
 from timeline.dateformat import format_bounds
 from timeline.models import Event
@@ -52,9 +52,24 @@ def _ndjson_lines(events: Iterator[Event]) -> Iterator[str]:
         yield json.dumps(schema.dump(event), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def _events(args: dict[str, Any]) -> Iterator[Event]:
+    """The matching events, read by a session of their own while the response
+    streams (the request's session is gone by then).  The filters are resolved
+    before anything is sent, so a bad one is still a 422."""
+    statement = queries.events_statement(session(), filters_from(args))
+    stream_session = get_db().session_factory()
+
+    def generate() -> Iterator[Event]:
+        try:
+            yield from queries.iter_events(stream_session, statement, sort=args["sort"])
+        finally:
+            stream_session.close()
+
+    return generate()
+
+
 def _stream(lines: Iterator[str], mimetype: str, filename: str) -> Response:
-    return Response(stream_with_context(lines), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(lines, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @blp.route("/events.csv")
@@ -62,8 +77,7 @@ def _stream(lines: Iterator[str], mimetype: str, filename: str) -> Response:
 @blp.response(200, content_type="text/csv", description="One header line, then one line per event.")
 def events_csv(args: dict[str, Any]) -> Any:
     """Matching events as CSV (RFC 4180), streamed."""
-    events = queries.iter_events(session(), filters_from(args), sort=args["sort"])
-    return _stream(_csv_lines(events), "text/csv", "events.csv")
+    return _stream(_csv_lines(_events(args)), "text/csv", "events.csv")
 
 
 @blp.route("/events.ndjson")
@@ -71,5 +85,4 @@ def events_csv(args: dict[str, Any]) -> Any:
 @blp.response(200, content_type="application/x-ndjson", description="One /events item per line.")
 def events_ndjson(args: dict[str, Any]) -> Any:
     """Matching events as newline-delimited JSON (each line as in /events), streamed."""
-    events = queries.iter_events(session(), filters_from(args), sort=args["sort"])
-    return _stream(_ndjson_lines(events), "application/x-ndjson", "events.ndjson")
+    return _stream(_ndjson_lines(_events(args)), "application/x-ndjson", "events.ndjson")
