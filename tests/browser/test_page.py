@@ -275,6 +275,13 @@ def test_screenshots_fit_the_screen(chromium, server: str, artifacts: Path, name
         bars(tab, 25)
         assert tab.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         tab.page.screenshot(path=str(artifacts / f"timeline-{name}.png"))
+        # A phone folds the less used filters behind a button that counts the active ones.
+        assert tab.page.is_visible("#f-type") is (name == "desktop")
+        if name == "phone":
+            assert tab.page.text_content("#toggle-filters") == "更多筛选（1）"
+            tab.page.click("#toggle-filters")
+            assert tab.page.is_visible("#f-type")
+            assert tab.page.get_attribute("#toggle-filters", "aria-expanded") == "true"
         tab.page.click("#timeline .event-title >> nth=2")
         tab.page.locator("#detail .mention").first.wait_for()
         tab.page.screenshot(path=str(artifacts / f"detail-{name}.png"))

@@ -29,7 +29,7 @@
   const el = {
     form: $("filters"), q: $("f-q"), actorInput: $("f-actor"), actorOptions: $("actor-options"),
     actorChips: $("actor-chips"), topic: $("f-topic"), type: $("f-type"), status: $("f-status"),
-    from: $("f-from"), to: $("f-to"), sort: $("f-sort"), clear: $("clear"),
+    from: $("f-from"), to: $("f-to"), sort: $("f-sort"), clear: $("clear"), toggleFilters: $("toggle-filters"),
     histogram: $("histogram"), summary: $("summary"), timeline: $("timeline"), more: $("more"),
     loadMore: $("load-more"), dialog: $("detail"), detailBody: $("detail-body"), detailClose: $("detail-close"),
     template: $("event-template"),
@@ -183,6 +183,8 @@
     }
     el.sort.value = state.sort;
     renderActorChips(f.actor);
+    const folded = [f.topic, f.type, f.status, f.from || f.to, state.sort !== "date"].filter(Boolean).length;
+    el.toggleFilters.textContent = folded ? `更多筛选（${folded}）` : "更多筛选";
   }
 
   function renderActorChips(slugs) {
@@ -217,6 +219,9 @@
   }
 
   el.form.addEventListener("submit", applyForm);
+  el.toggleFilters.addEventListener("click", () => {
+    el.toggleFilters.setAttribute("aria-expanded", String(el.form.classList.toggle("expanded")));
+  });
   for (const select of [el.topic, el.type, el.status]) select.addEventListener("change", () => applyForm());
   for (const input of [el.q, el.from, el.to]) {
     input.addEventListener("change", () => {
