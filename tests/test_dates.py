@@ -203,7 +203,7 @@ def test_cli_dates_text() -> None:
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)
     assert [(i["text"], i["offset"], i["start"], i["end"], i["precision"]) for i in items] == [
-        ("本月5日", [0, 5], "2025-03-05", "2025-03-05", "day")]
+        ("本月5日", [0, 4], "2025-03-05", "2025-03-05", "day")]
 
 
 def test_cli_dates_jsonl_resolves_each_line_against_its_own_base() -> None:

@@ -1,0 +1,49 @@
+"""Festival dates and Minguo (ROC) years.
+
+Lunar festivals go through ``lunardate`` (tables for 1900-2099); the test suite
+checks its Spring and Mid-Autumn Festivals against the almanac for 2000-2035.
+A festival "of year Y" is the one falling in Gregorian year Y: 春节 and 除夕 of
+2025 are 29 and 28 January 2025 (除夕 is the eve of that year's 春节, even though
+it is the last day of the previous lunar year).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from lunardate import LunarDate
+
+ROC_EPOCH = 1911  # 民国1年 = 1912
+
+LUNAR = {"春节": (1, 1), "元宵": (1, 15), "端午": (5, 5), "七夕": (7, 7), "中秋": (8, 15), "重阳": (9, 9)}
+SOLAR = {"元旦": (1, 1), "劳动节": (5, 1), "国庆": (10, 1), "平安夜": (12, 24), "圣诞": (12, 25)}
+EVE = "除夕"
+
+
+def canonical_festival(name: str) -> str | None:
+    """``中秋节`` → ``中秋``; None for a name that is not a known festival."""
+    for candidate in (name, name[:-1]):
+        if candidate in LUNAR or candidate in SOLAR or candidate == EVE:
+            return candidate
+    return None
+
+
+def festival_date(name: str, year: int) -> dt.date | None:
+    """The day of festival ``name`` (any form canonical_festival accepts) in ``year``."""
+    key = canonical_festival(name)
+    if key is None:
+        return None
+    if key in SOLAR:
+        month, day = SOLAR[key]
+        return dt.date(year, month, day)
+    if key == EVE:
+        spring = festival_date("春节", year)
+        return spring - dt.timedelta(days=1) if spring else None
+    month, day = LUNAR[key]
+    try:
+        return LunarDate(year, month, day).toSolarDate()
+    except ValueError:
+        return None
+
+
+def roc_to_gregorian(roc_year: int) -> int:
+    return ROC_EPOCH + roc_year
