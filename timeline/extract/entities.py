@@ -324,11 +324,15 @@ class EntityRecognizer:
         surname = next((c for c in self.compound_surnames if f.startswith(c, pos)), None)
         if surname is None and f[pos] not in self.surnames:
             return None
+        if self._stop_at(f, pos):
+            return None  # 马上, 高度: a word, not a surname
         first = pos + (len(surname) if surname else 1)
-        end = first
-        while end < len(f) and end - first < 2 and _is_cjk(f[end]) and not self._stop_at(f, end):
+        if first >= len(f) or not _is_cjk(f[first]):
+            return None
+        end = first + 1  # the given name's first character, whatever it is (梁正这样)
+        if end < len(f) and _is_cjk(f[end]) and not self._stop_at(f, end):
             end += 1
-        return end if end > first else None
+        return end
 
     def _foreign_name_end(self, doc: _Doc, pos: int) -> int | None:
         """End of a run of transliteration characters (and "·" parts) from ``pos``."""
@@ -356,6 +360,9 @@ class EntityRecognizer:
         known = self._known_person(name)
         if known is not None:
             return doc.claim(_Span(start, end, "person", entity=known))
+        for span in doc.spans:  # 因凡蒂诺 after 詹尼·因凡蒂诺: the same new person
+            if span.is_new and name in (span.name, span.name.rsplit("·", 1)[-1]):
+                return doc.claim(replace(span, start=start, end=end))
         return doc.claim(_Span(start, end, "person", name=name, name_en=name_en, is_new=True))
 
     def _known_person(self, name: str) -> Entity | None:
