@@ -209,7 +209,66 @@ def ingest(paths: tuple[str, ...], published: dt.date | None, quiet: bool) -> No
         sys.exit(1)
 
 
-COMMANDS = [db_group, seed, dates, read, extract_command, ingest]
+# --- API tokens ---------------------------------------------------------------
+
+@click.group("token")
+def token_group() -> None:
+    """Bearer tokens for the API's writes (stored hashed; the secret is shown once)."""
+
+
+@token_group.command("create")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, default=["read"], show_default=True,
+              type=click.Choice(["read", "write", "admin"]), help="Repeatable; write includes read, admin both.")
+@with_appcontext
+def token_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create token NAME and print its secret (only now: it is stored hashed)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from timeline import get_db
+    from timeline.auth import create_token
+
+    try:
+        with get_db().session() as session:
+            token, secret = create_token(session, name, scopes)
+            click.echo(f"token {token.name!r} with scopes {token.scopes}; keep the secret, it is not stored:",
+                       err=True)
+    except IntegrityError:
+        raise click.ClickException(f"a token called {name!r} exists already") from None
+    click.echo(secret)
+
+
+@token_group.command("list")
+@with_appcontext
+def token_list() -> None:
+    """List tokens: name, scopes, secret prefix, created, last used, revoked."""
+    from timeline import get_db
+    from timeline.auth import list_tokens
+
+    def when(value: dt.datetime | None) -> str:
+        return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+    with get_db().session() as session:
+        for token in list_tokens(session):
+            click.echo("\t".join([token.name, token.scopes.replace(" ", ","), token.prefix + "…",
+                                  when(token.created_at), when(token.last_used_at), when(token.revoked_at)]))
+
+
+@token_group.command("revoke")
+@click.argument("name")
+@with_appcontext
+def token_revoke(name: str) -> None:
+    """Revoke token NAME: it stops working at once."""
+    from timeline import get_db
+    from timeline.auth import revoke_token
+
+    with get_db().session() as session:
+        if revoke_token(session, name) is None:
+            raise click.ClickException(f"no token called {name!r}")
+    click.echo(f"token {name!r} revoked", err=True)
+
+
+COMMANDS = [db_group, seed, dates, read, extract_command, ingest, token_group]
 
 
 def register(app: Flask) -> None:

@@ -258,3 +258,21 @@ class EventTopic(Base):
 
     event: Mapped[Event] = relationship(back_populates="topic_links")
     topic: Mapped[Topic] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for the API's writes.  Only the SHA-256 of the secret is
+    stored; the secret is shown once, when the token is created."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The secret's first characters, so a listed token can be recognised.
+    prefix: Mapped[str] = mapped_column(String(16))
+    #: Space-separated scopes: read, write, admin (each implies the ones before it).
+    scopes: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))

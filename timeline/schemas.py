@@ -475,3 +475,21 @@ class VisTimelineSchema(Schema):
 
     items = fields.List(fields.Nested(VisItemSchema))
     groups = fields.List(fields.Nested(VisGroupSchema))
+
+
+# --- request bodies ----------------------------------------------------------------------------
+
+class ArticleMetaSchema(QuerySchema):
+    """What the caller knows about an uploaded article (the reader finds the rest)."""
+
+    title = fields.String(validate=validate.Length(min=1, max=1000), metadata={"description": "Overrides the title read."})
+    published = fields.Date(metadata={"description": "Publication date, when the text does not say."})
+    outlet = fields.String(validate=validate.Length(min=1, max=200))
+    url = fields.URL(validate=validate.Length(max=2000))
+    name = fields.String(validate=validate.Length(min=1, max=500),
+                         metadata={"description": "A name for the upload, shown in errors and as its source."})
+
+
+class ArticleJsonSchema(ArticleMetaSchema):
+    text = fields.String(required=True, validate=validate.Length(min=1),
+                         metadata={"description": "The article: plain text, Markdown, HTML or a feed item."})

@@ -48,6 +48,7 @@ def init_api(app: Flask) -> ProblemApi:
     app.json.ensure_ascii = False  # Chinese as itself, not \u escapes
     app.json.sort_keys = False  # members in the schemas' order
     api = ProblemApi(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in blueprints():
         api.register_blueprint(blueprint)
     errors.register_error_handlers(app)
