@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from timeline.extract.aliases import fold
-from timeline.lexicon.load import Country, Entity, Lexicon, Title, load_lexicon
+from timeline.lexicon.load import Entity, Lexicon, Title, load_lexicon
 
 ACTOR_KINDS = frozenset({"person", "country", "organization", "group"})
 PLACE_KINDS = frozenset({"place", "country"})
@@ -46,7 +46,7 @@ SENTENCE_END = "。！？!?\n；;"
 NUMERALS = "0123456789〇零一二三四五六七八九十百千万亿两几数"
 NUMERAL_UNITS = "十百千万亿"
 MAX_FOREIGN_NAME = 8
-BYLINE_GAP = " ：:　"
+BYLINE_GAP = " :、"  # in the folded text: fullwidth colon and space are ASCII
 
 
 @dataclass(frozen=True)
@@ -296,7 +296,7 @@ class EntityRecognizer:
         for span in [s for s in doc.spans if s.kind == "byline"]:
             pos = span.end
             for _ in range(4):  # a byline names a few people at most
-                while pos < len(f) and f[pos] in BYLINE_GAP + "、":
+                while pos < len(f) and f[pos] in BYLINE_GAP:
                     pos += 1
                 end = self._chinese_name_end(f, pos) or self._foreign_name_end(doc, pos)
                 if not end or not doc.free(pos, end):
@@ -366,11 +366,12 @@ class EntityRecognizer:
         return doc.claim(_Span(start, end, "person", name=name, name_en=name_en, is_new=True))
 
     def _known_person(self, name: str) -> Entity | None:
-        """A dotted name whose full form or surname is a lexicon person (埃里克·特朗普 is
-        not handled: news names a relative with the full name, which the lexicon has)."""
+        """The lexicon person a pattern-found name is: by full form, by the surname of a
+        dotted name, or by a short form, which a title before it makes safe (总理卡尼).
+        A relative sharing a surname (埃里克·特朗普) would be taken for the leader."""
         for candidate in (name, name.rsplit("·", 1)[-1]):
             for entry in self.table.get(candidate, ()):
-                if entry.kind == "person" and not entry.short:
+                if entry.kind == "person":
                     return entry.entity
         return None
 
