@@ -177,6 +177,17 @@ def test_latin_aliases_need_word_boundaries():
     assert keys("unknown guests") == []
 
 
+def test_parts_of_one_text_share_what_was_found():
+    parts = ["日本首相石破茂6日访美。", "石破此行目的地只有华盛顿。", "阿方表示欢迎。"]
+    found = default_recognizer().find_in_parts(parts)
+    assert [[(m.text, m.start, m.key) for m in part] for part in found] == [
+        [("日本", 0, "jpn"), ("石破茂", 4, "shigeru-ishiba"), ("美", 10, "usa")],
+        [("石破", 0, "shigeru-ishiba"), ("华盛顿", 9, "washington-usa")],
+        [],
+    ]
+    assert [m.text for m in found[1]] == [parts[1][m.start:m.end] for m in found[1]]
+
+
 def test_mention_helpers():
     mention = find("伊朗")[0]
     assert mention.is_actor and mention.is_place

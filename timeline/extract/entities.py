@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from timeline.extract.aliases import fold
 from timeline.lexicon.load import Entity, Lexicon, Title, load_lexicon
@@ -230,6 +230,23 @@ class EntityRecognizer:
         self._resolve_ambiguous(doc)
         generic = self._resolve_generic(doc)
         return self._mentions(doc, generic)
+
+    def find_in_parts(self, parts: Sequence[str]) -> list[list[EntityMention]]:
+        """Mentions per part (sentence, clause) of one text, read as one text: a name
+        found in one sentence is found in the next (propagation, short forms, 阿方, the
+        country of 国务院).  Offsets are relative to each part."""
+        joined = "\n".join(parts)  # no alias or name spans a line break
+        bounds, pos = [], 0
+        for part in parts:
+            bounds.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        out: list[list[EntityMention]] = [[] for _ in parts]
+        index = 0
+        for mention in self.find(joined):
+            while mention.start >= bounds[index][1]:
+                index += 1
+            out[index].append(mention.shifted(-bounds[index][0]))
+        return out
 
     def _candidates(self, folded: str) -> Iterable[tuple[int, int, list[_Entry]]]:
         table, lengths, n = self.table, self.lengths, len(folded)
