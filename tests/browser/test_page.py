@@ -111,6 +111,22 @@ def test_date_range_from_the_density_bar_and_the_inputs(tab: Tab) -> None:
     tab.page.press("#f-to", "Enter")
     assert rows(tab) == [("2025年", "美国全年分阶段提高关税"), ("2025年9月3日", "泽连斯基与特朗普通电话")]
     assert query(tab) == [("from", "2025-09"), ("to", "2025-12")]
+
+    tab.page.click("#histogram .bar[data-key='2025-09']")
+    assert rows(tab) == [("2025年", "美国全年分阶段提高关税"), ("2025年9月3日", "泽连斯基与特朗普通电话")]
+    assert query(tab) == [("from", "2025-09"), ("to", "2025-09")]
+    tab.page.click("#histogram .bar[data-key='2025-09']")  # the whole range clicked again: no range
+    assert len(rows(tab)) == 50
+    assert query(tab) == []
+    assert tab.page.eval_on_selector_all("#histogram .bar[aria-pressed='true']", "els => els.length") == 0
+
+    # by keyboard: one bar is the tab stop (the last month when no range is set), arrows move, Enter picks
+    tab.page.focus("#histogram .bar[tabindex='0']")
+    assert tab.page.evaluate("document.activeElement.dataset.key") == "2026-01"
+    tab.page.keyboard.press("ArrowLeft")
+    tab.page.keyboard.press("Enter")
+    assert rows(tab) == [("2025年", "美国全年分阶段提高关税")]
+    assert query(tab) == [("from", "2025-12"), ("to", "2025-12")]
     assert_clean(tab)
 
 

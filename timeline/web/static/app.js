@@ -405,8 +405,13 @@
     (stop || bars[bars.length - 1]).tabIndex = 0;
   }
 
+  /** Narrow the range to a month, extend it to one (shift), or drop it (the month that is the whole range). */
   function pickMonth(bucket, extend) {
     const current = readState().filters;
+    if (!extend && current.from === bucket.key && current.to === bucket.key) {
+      navigate(withFilters({ from: "", to: "" }));
+      return;
+    }
     let from = bucket.key;
     let to = bucket.key;
     const bounds = extend ? isoBounds(current.from, current.to) : null;
@@ -462,6 +467,7 @@
     list.loading = true;
     el.timeline.replaceChildren();
     el.timeline.setAttribute("aria-busy", "true");
+    if (el.summary.getBoundingClientRect().top < 0) el.summary.scrollIntoView(); // a new list starts at its top
     el.loadMore.hidden = true;
     setSummary("正在加载…");
     try {
