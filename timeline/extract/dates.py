@@ -56,7 +56,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from timeline.dateformat import format_bounds
-from timeline.extract.calendar_zh import canonical_festival, festival_date, roc_to_gregorian
+from timeline.extract.calendar_zh import canonical_festival, festival_date, lunar_to_solar, roc_to_gregorian
 from timeline.extract.numerals import fold, parse_number
 
 __all__ = ["DateResolver", "TemporalExpression", "resolve_dates"]
@@ -117,6 +117,11 @@ class _Ctx:
     reference: dt.date
     previous: _Span | None
     bias: str | None  # "future", "past" or None
+    pivot: dt.date | None = None  # where a unit the text leaves out is chosen around (a range's start)
+
+    @property
+    def around(self) -> dt.date:
+        return self.pivot or self.reference
 
 
 _Value = Callable[[_Ctx], "_Span | None"]
@@ -189,7 +194,7 @@ def _distance(span: _Span, reference: dt.date) -> int:
 def _choose(make: Callable[[int], _Span | None], ctx: _Ctx, window: int) -> _Span | None:
     """The reading of an under-specified expression among the reference's period
     (k=0) and its neighbours (k=-1, +1); see the module docstring."""
-    ref = ctx.reference
+    ref = ctx.around
     valid = {k: span for k in (-1, 0, 1) if (span := make(k)) is not None}
     if not valid:
         return None
@@ -210,7 +215,7 @@ def _choose(make: Callable[[int], _Span | None], ctx: _Ctx, window: int) -> _Spa
 # --- pattern pieces (matched on folded text) ---------------------------------
 
 _CN_NUMERAL = "〇零一二两三四五六七八九十百千廿卅"
-_NOT_AFTER_NUMBER = rf"(?<![\d.\-/~{_CN_NUMERAL}几数第每多])"
+_NOT_AFTER_NUMBER = rf"(?<![\d./{_CN_NUMERAL}几数第每多])"
 _YEAR4 = r"\d{4}|[〇零一二三四五六七八九]{4}"
 _MONTH_NUM = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _DAY_NUM_BARE = r"3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[二三四五六七八九]"
@@ -225,23 +230,26 @@ _AFTER_MIDDLE = (r"(?![国方美俄日欧东央英法德韩朝印巴非亚拉西
                  r"伊以叙土沙乌越泰菲澳加墨古新老间等将])")
 _AFTER_BOTTOM = r"(?!线|层|部|牌|座|气|子|板|盘|价|蕴|细|下|片|薪)"
 _AFTER_LAST = r"(?!期|代|日|端|班|尾|位|梢|流|路)"
+# 日 also abbreviates Japan (日本, 日美, 日方) and starts 日元 (yen): 说明日本 holds no 明日.
+_NOT_JAPAN = r"(?!本|美|韩|俄|方|元|圆|经|欧|印|澳|菲|朝|企|军|相|媒|中(?!午))"
 _AFTER_SEASON = r"(?!奥|残奥|运动|达沃斯|攻势|学期|赛|风暴|论坛|峰会|时装|作物|服装|用品|招聘|校|高考)"
 
 _YEAR = (rf"(?:(?<!\d)(?P<y>{_YEAR4})|民国\s*(?P<roc>\d{{1,3}}|[〇零一二三四五六七八九十百]+)"
          r"|(?<![\d.])(?P<rocb>\d{2,3}))\s*年(?!度|代|级|龄|纪|轻|多|以上|之久|有余|左右|的历史|历史|来|财)")
 _YEAR_WORD = (r"(?P<yrel>大前年|大后年|今年|去年|明年|(?<![提之以目日此])前年|(?<![以此之然前最今])后年|本年"
-              r"|同年|当年|次年|翌年|上一年|下一年)(?!龄|级|纪|轻|度)")
+              r"|同一?年|当年|那一?年|前一年|次年|翌年|上一年|下一年)(?!龄|级|纪|轻|度)")
 _ANY_YEAR = rf"(?:{_YEAR}|{_YEAR_WORD})"
 _MONTH = rf"(?P<m>{_MONTH_NUM})\s*月(?P<fen>份)?(?!革命|花)"
 _MONTH_WORD = r"(?P<mrel>本月|这个月|上个?月|下个?月|同月|当月|次月)"
-_DAY = rf"(?P<d>{_DAY_NUM})\s*(?P<dm>[日号])(?!战|之战|游|内|以内|之内|来)"
+_DAY = rf"(?P<d>{_DAY_NUM})\s*(?P<dm>[日号])(?!战|之战|游|内|以内|之内|来|元|圆)"
 _MONTH_PART = (rf"(?P<mp>上旬|中下旬|上中旬|中旬|下旬|初{_AFTER_INITIAL}|中{_AFTER_MIDDLE}|底{_AFTER_BOTTOM}"
                rf"|末{_AFTER_LAST})")
 _YEAR_PART = (rf"(?P<yp>年初{_AFTER_INITIAL}|年中{_AFTER_MIDDLE}|年底{_AFTER_BOTTOM}|年末{_AFTER_LAST}|上半年|下半年"
               rf"|前[二两三]季度|第?[一二三四1-4]季度|[春夏秋冬][季天]{_AFTER_SEASON}|初{_AFTER_INITIAL}"
               rf"|中{_AFTER_MIDDLE}|底{_AFTER_BOTTOM}|末{_AFTER_LAST})")
-_FESTIVAL = (r"(?P<fest>春节|除夕|元旦|平安夜|劳动节|圣诞节|圣诞(?=假|期间|前|当|夜)"
-             r"|(?:元宵|端午|中秋|七夕|重阳|国庆)(?:节|日|(?=假|期间|前|后|当|夜|晚|[,.;:!?、。\s]|$)))")
+_FESTIVAL = (r"(?P<fest>春节|除夕|农历新年|大年三十|元旦|平安夜|劳动节|圣诞节|双十节|清明节|圣诞(?=假|期间|前|当|夜)"
+             r"|(?<![\d一二三四五六七八九十])五一(?=假|期间|前|后|当天|黄金周|长假|小长假)"
+             r"|(?:元宵|端午|中秋|七夕|重阳|国庆|清明)(?:节|日|(?=假|期间|前|后|当|夜|晚|[,.;:!?、。\s]|$)))")
 
 
 # --- parsing atoms -----------------------------------------------------------
@@ -255,8 +263,9 @@ _YEAR_WORDS = {  # word: (relative to, offset, falls back to the reference when 
     "今年": ("reference", 0, True), "本年": ("reference", 0, True), "去年": ("reference", -1, True),
     "上一年": ("reference", -1, True), "前年": ("reference", -2, True), "大前年": ("reference", -3, True),
     "明年": ("reference", 1, True), "下一年": ("reference", 1, True), "后年": ("reference", 2, True),
-    "大后年": ("reference", 3, True), "同年": ("previous", 0, True), "当年": ("previous", 0, False),
-    "次年": ("previous", 1, True), "翌年": ("previous", 1, True),
+    "大后年": ("reference", 3, True), "同年": ("previous", 0, True), "同一年": ("previous", 0, True),
+    "当年": ("previous", 0, False), "那年": ("previous", 0, False), "那一年": ("previous", 0, False),
+    "前一年": ("previous", -1, True), "次年": ("previous", 1, True), "翌年": ("previous", 1, True),
 }
 _MONTH_WORDS = {
     "本月": ("reference", 0), "这个月": ("reference", 0), "上月": ("reference", -1), "上个月": ("reference", -1),
@@ -332,8 +341,6 @@ def _calendar_value(g: dict, year_of) -> _Value | None:
     month_word, year_part, month_part = g.get("mrel"), g.get("yp"), g.get("mp")
     if month is not None and not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
         return None
-    if g.get("dm") == "号" and month is None and month_word is None:
-        return None  # 3号线, 5号文件: only 5月6号 is a date
 
     def make(year: int, mon: int | None, anchor: str) -> _Span | None:
         if mon is not None and day is not None:
@@ -345,7 +352,7 @@ def _calendar_value(g: dict, year_of) -> _Value | None:
         return _year_span(year, anchor)
 
     def value(ctx: _Ctx) -> _Span | None:
-        ref = ctx.reference
+        ref = ctx.around
         if month_word:
             base, offset, anchor = _relative(_MONTH_WORDS, month_word, ctx)
             year, mon = _shift_month(base.year, base.month, offset)
@@ -362,6 +369,18 @@ def _calendar_value(g: dict, year_of) -> _Value | None:
             return _month_span(ref.year, ref.month, "reference")
         return make(ref.year, None, "reference")
     return value
+
+
+_HAO_AFTER = re.compile(r"上午|下午|晚上|早上|中午|凌晨|傍晚|晚间|起|以来|之前|以前|之后|以后|前后|[到至\-~,;:!?、。]|$")
+_HAO_RANGE_BEFORE = re.compile(r"[日号]\s*(?:到|至|-|~)\s*$")
+
+
+def _numbered_day(m: re.Match, folded: str, opts: _Options) -> _Value | None:
+    """A bare N号 is a day only where the words around it say so (15号上午, 15号到17号),
+    never in 3号线, 5号楼, 1号文件."""
+    if _HAO_AFTER.match(folded, m.end()) or _HAO_RANGE_BEFORE.search(folded, max(0, m.start() - 3), m.start()):
+        return _calendar(m, folded, opts)
+    return None
 
 
 def _iso(m: re.Match, folded: str, opts: _Options) -> _Value | None:
@@ -385,18 +404,23 @@ def _relative_day(m: re.Match, folded: str, opts: _Options) -> _Value:
     return lambda ctx: _day_span(ctx.reference + dt.timedelta(days=offset), "reference")
 
 
-_ANAPHORA_DAYS = {"当天": 0, "当日": 0, "当晚": 0, "当夜": 0, "同日": 0, "同一天": 0, "同一日": 0,
-                  "次日": 1, "翌日": 1, "第二天": 1, "前一天": -1, "前一日": -1, "前一晚": -1}
+_ANAPHORA_DAYS = {  # word: (days after the previous date, falls back to the reference without one)
+    "当天": (0, True), "当日": (0, True), "当晚": (0, True), "当夜": (0, True), "同日": (0, True),
+    "同一天": (0, True), "同一日": (0, True), "那天": (0, False), "那一天": (0, False), "次日": (1, True),
+    "翌日": (1, True), "第二天": (1, True), "前一天": (-1, True), "前一日": (-1, True), "前一晚": (-1, True),
+}
 
 
 def _anaphora_day(m: re.Match, folded: str, opts: _Options) -> _Value:
-    offset = _ANAPHORA_DAYS[m["ana"]]
+    offset, falls_back = _ANAPHORA_DAYS[m["ana"]]
 
     def value(ctx: _Ctx) -> _Span | None:
         previous = ctx.previous
         if previous is not None and previous.precision == "day":
             base = previous.end if offset > 0 else previous.start
             return _day_span(base + dt.timedelta(days=offset), "previous")
+        if not falls_back:
+            return None
         return _day_span(ctx.reference + dt.timedelta(days=offset), "reference")
     return value
 
@@ -432,7 +456,7 @@ def _weekday(m: re.Match, folded: str, opts: _Options) -> _Value:
     weekday = _WEEKDAYS[m["wd"]]
 
     def value(ctx: _Ctx) -> _Span | None:
-        this_week = _monday(ctx.reference) + dt.timedelta(days=weekday)
+        this_week = _monday(ctx.around) + dt.timedelta(days=weekday)
         return _choose(lambda k: _day_span(this_week + dt.timedelta(weeks=k), "reference"), ctx, 2)
     return value
 
@@ -512,6 +536,8 @@ def _festival(m: re.Match, folded: str, opts: _Options) -> _Value | None:
     before = folded[max(0, m.start("fest") - 2):m.start("fest")]
     if name == "国庆" and before.endswith("国") and before != "中国":
         return None  # 美国国庆日: another country's national day
+    if name == "国庆" and opts.taiwan:
+        name = "双十"  # 國慶日 in Taiwan is 10 October
     year_of = _year_getter(m.groupdict(), folded, m, opts)
     if year_of is False or name is None:
         return None
@@ -520,7 +546,30 @@ def _festival(m: re.Match, folded: str, opts: _Options) -> _Value | None:
         if year_of is not None:
             found = year_of(ctx)
             return None if found is None else _day_span(festival_date(name, found[0]), found[1])
-        return _choose(lambda k: _day_span(festival_date(name, ctx.reference.year + k), "reference"), ctx, 62)
+        return _choose(lambda k: _day_span(festival_date(name, ctx.around.year + k), "reference"), ctx, 62)
+    return value
+
+
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12, "大年": 1}
+
+
+def _lunar_date(m: re.Match, folded: str, opts: _Options) -> _Value | None:
+    """农历八月十五, 正月初一, 腊月二十三, 大年初二: a day of the lunar calendar."""
+    month_word, day_word = m["lm"] or m["big"], m["ld"]
+    if not (m["lunar"] or month_word in _LUNAR_MONTHS or day_word.startswith("初")):
+        return None  # 八月十五 alone is not surely lunar; 十一月十一日 is Gregorian
+    month = _LUNAR_MONTHS.get(month_word) or parse_number(month_word)
+    day = parse_number(day_word.removeprefix("初"))
+    year_of = _year_getter(m.groupdict(), folded, m, opts)
+    if year_of is False or not month or not 1 <= month <= 12 or not day:
+        return None
+
+    def value(ctx: _Ctx) -> _Span | None:
+        if year_of is not None:
+            found = year_of(ctx)
+            return None if found is None else _day_span(lunar_to_solar(found[0], month, day), found[1])
+        return _choose(lambda k: _day_span(lunar_to_solar(ctx.around.year + k, month, day), "reference"),
+                       ctx, 62)
     return value
 
 
@@ -540,7 +589,7 @@ def _range_value(first: _Value, second: _Value) -> _Value:
         start = first(ctx)
         if start is None:
             return None
-        end = second(_Ctx(start.start, start, "future"))
+        end = second(_Ctx(ctx.reference, start, "future", pivot=start.start))
         if end is None or end.precision != start.precision or end.end < start.start:
             return None
         return _Span(start.start, end.end, start.precision, start.anchor)
@@ -578,7 +627,7 @@ def _year_range(m: re.Match, folded: str, opts: _Options) -> _Value:
 @dataclass(frozen=True)
 class _Rule:
     name: str
-    kind: str  # "calendar" (can start or end a range), "relative", "weekday", "fiscal"
+    kind: str  # "calendar" (can start or end a range), "week" (can carry a date in brackets), "relative", "fiscal"
     pattern: re.Pattern[str]
     parse: Callable[[re.Match, str, _Options], _Value | None]
 
@@ -599,7 +648,8 @@ _RULES = [
           rf"(?<![\d.{_CN_NUMERAL}])(?:{_MONTH}|{_MONTH_WORD})(?:\s*{_DAY})?(?:{_MONTH_PART})?", _calendar),
     _rule("day", "calendar",
           rf"{_NOT_AFTER_NUMBER}(?P<d>{_DAY_NUM_BARE})\s*"
-          r"(?P<dm>日)(?!战|之战|游|内|以内|之内|来|间)", _calendar),
+          r"(?P<dm>日)(?!战|之战|游|内|以内|之内|来|间|元|圆)", _calendar),
+    _rule("day", "calendar", rf"{_NOT_AFTER_NUMBER}(?P<d>{_DAY_NUM_BARE})\s*(?P<dm>号)", _numbered_day),
     _rule("month_part", "calendar",
           rf"(?<![岁日年个每几数半\d{_CN_NUMERAL}])(?P<mp>月初{_AFTER_INITIAL}|月底{_AFTER_BOTTOM}|月末{_AFTER_LAST}"
           rf"|月中{_AFTER_MIDDLE}|上旬|中旬|下旬)", _calendar),
@@ -614,17 +664,22 @@ _RULES = [
           rf"(?:{_ANY_YEAR}\s*)?{_NOT_AFTER_NUMBER}(?P<m1>{_MONTH_NUM}){_SEP}(?P<m2>{_MONTH_NUM})\s*月", _month_range),
     _rule("year_range", "calendar", rf"(?<!\d)(?P<y1>\d{{4}}){_SEP}(?P<y2>\d{{4}})\s*年(?!度|代)", _year_range),
     _rule("festival", "calendar", rf"(?:{_ANY_YEAR}\s*)?{_FESTIVAL}", _festival),
+    _rule("lunar_date", "calendar",
+          rf"(?:{_ANY_YEAR}\s*)?(?P<lunar>农历|阴历)?\s*(?:(?P<lm>正|腊|冬|1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月"
+          r"|(?P<big>大年))\s*(?P<ld>初[一二三四五六七八九十]|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅"
+          r"|[一二三四五六七八九])日?", _lunar_date),
     _rule("relative_day", "relative",
           r"(?P<rd>大前天|大后天|今天|今日(?!俄罗斯|美国|头条|关注|说法|亚洲|印度)|今晨|今早|今晚|今夜|昨天|昨日|昨晚"
-          r"|昨夜|昨晨|(?<![日之以提])前天(?!气|线|赋|然)|明天|明日(?!之)|明晚|明早|(?<![先然此以之今])后天(?!气|性|赋|然))",
-          _relative_day),
+          r"|昨夜|昨晨|(?<![日之以提])前天(?!气|线|赋|然)|明天|明日(?!之)|明晚|明早|(?<![先然此以之今])后天(?!气|性|赋|然))"
+          + _NOT_JAPAN, _relative_day),
     _rule("anaphora_day", "relative",
-          r"(?P<ana>当天|当日|当晚|当夜|同日|同一天|同一日|次日|翌日|第二天|前一天|前一日|前一晚)", _anaphora_day),
-    _rule("week", "relative",
+          r"(?P<ana>当天|当日|当晚|当夜|同日|同一天|同一日|那一?天|(?<![此这上本该首再多屡历依层每几"
+          rf"{_CN_NUMERAL}\d])次日|翌日|第二天|前一天|前一日|前一晚)" + _NOT_JAPAN, _anaphora_day),
+    _rule("week", "week",
           r"(?P<wk>上上个?(?:周|星期|礼拜)|下下个?(?:周|星期|礼拜)|上个?(?:周|星期|礼拜)|下个?(?:周|星期|礼拜)|上一周"
           r"|下一周|本周|这一周|这个?(?:周|星期|礼拜)|本星期|当周|同周)(?:(?P<wd>[一二三四五六日天])|(?P<wp>初|末|中))?"
           r"(?!年|岁|边|围|期)", _week),
-    _rule("weekday", "weekday",
+    _rule("weekday", "week",
           rf"(?<![\d{_CN_NUMERAL}每隔上下本这个当同])(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?!年|岁|刊|报)", _weekday),
     _rule("counted", "relative",
           rf"{_NOT_AFTER_NUMBER}(?P<n>{_COUNT})\s*(?P<u>天|日|周|个?星期|个?礼拜|个月|年)(?P<dir>以前|之前|前|以后|之后|后)",
@@ -688,7 +743,7 @@ class _Item:
     @property
     def main(self) -> _Atom:
         """The atom that gives the value (in a bracket pair, the date, not the weekday)."""
-        return next((a for a in self.atoms if a.rule.kind != "weekday"), self.atoms[0])
+        return next((a for a in self.atoms if a.rule.kind != "week"), self.atoms[0])
 
     @property
     def rule(self) -> str:
@@ -699,7 +754,7 @@ class _Item:
 def _pair(a: _Atom, b: _Atom, folded: str) -> _Item | None:
     """``a`` and the next atom ``b`` as one expression: a range, or a weekday and its date in brackets."""
     gap = folded[a.end:b.start]
-    if {a.rule.kind, b.rule.kind} == {"weekday", "calendar"} and gap.strip() == "(" \
+    if {a.rule.kind, b.rule.kind} == {"week", "calendar"} and gap.strip() == "(" \
             and folded[b.end:b.end + 1] == ")":
         return _Item(a.start, b.end + 1, [a, b], "bracket")
     if a.rule.kind == b.rule.kind == "calendar" and _RANGE_GAP.fullmatch(gap):
@@ -730,7 +785,7 @@ def _combine(atoms: list[_Atom], folded: str) -> list[_Item]:
 
 _CLAUSE_BREAK = re.compile(r"[,;:!?，。；：！？\n]")
 _ZONE_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,4}|UTC|GMT)时间$")
-_FUTURE_BEFORE = re.compile(r"(?:将|即将|将要|将会|拟|定于|计划|预计|预定|有望|准备|打算|推迟|延期|延长|延)"
+_FUTURE_BEFORE = re.compile(r"(?:将|即将|将要|将会|拟|(?<!原)定于|(?<!原)计划|预计|预定|有望|准备|打算|推迟|延期|延长|延)"
                             r"(?:于|在|从|自|到|至)?$")
 _PAST_BEFORE = re.compile(r"(?:已|已经|曾|曾经|早在|早已)(?:于|在)?$")
 
@@ -769,7 +824,10 @@ class DateResolver:
         found: list[TemporalExpression] = []
         for item in _combine(_atoms(folded, self.options), folded):
             expression = self._resolve_item(item, text, folded)
-            if expression is not None:
+            if expression is None and item.mode == "range":  # 2月10日至3月: two dates of unlike precision
+                singles = [_Item(a.start, a.end, [a], "single") for a in item.atoms]
+                found.extend(e for single in singles if (e := self._resolve_item(single, text, folded)))
+            elif expression is not None:
                 found.append(expression)
         return found
 
