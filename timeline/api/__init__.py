@@ -1,7 +1,8 @@
 """The REST API: flask-smorest blueprints under /api/v1.
 
 ``init_api(app)`` registers the blueprints, the OpenAPI document at
-/api/v1/openapi.json, problem+json errors and the CORS/ETag/cache headers.
+/api/v1/openapi.json with offline docs at /api/v1/docs, problem+json errors and
+the CORS/ETag/cache headers.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask_smorest import Api
 from timeline import __version__
 from timeline.api import errors, headers
 from timeline.api.common import PREFIX
+from timeline.schemas import ProblemSchema
 
 DESCRIPTION = """Dated events extracted from Chinese-language news, by actor, topic and time.
 
@@ -25,8 +27,18 @@ Reads need no credentials; writes take a bearer token with the `write` scope
 class ProblemApi(Api):
     """flask-smorest's Api with errors rendered as problem+json on API paths."""
 
+    ERROR_SCHEMA = ProblemSchema
+
     def handle_http_exception(self, error: Any) -> Any:
         return errors.http_problem(error) if errors.is_api_request() else error
+
+    def _register_responses(self) -> None:
+        """Document the error responses as problem+json (success ones stay JSON)."""
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = errors.PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
 
 def blueprints() -> list[Any]:
@@ -51,6 +63,9 @@ def init_api(app: Flask) -> ProblemApi:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in blueprints():
         api.register_blueprint(blueprint)
+    from timeline.api.docs import bp as docs_page
+
+    app.register_blueprint(docs_page)
     errors.register_error_handlers(app)
     headers.register(app)
     app.extensions["timeline.api"] = api

@@ -38,10 +38,12 @@ def list_actors(args: dict[str, Any]) -> Any:
 @blp.route("/<string:actor_id>")
 @blp.arguments(NoArgs, location="query")
 @blp.response(200, ActorDetailSchema)
-@blp.alt_response(404, description="No such actor.")
+@blp.alt_response(404, response="NOT_FOUND")
 def get_actor(_args: dict[str, Any], actor_id: str) -> Any:
-    """One actor (by slug or numeric id): aliases, event count, roles, first and
-    last event date, and the actors it shares most events with."""
+    """One actor, by slug or numeric id.
+
+    Its aliases, event count, roles, first and last event date, and the actors
+    it shares most events with."""
     actor = _actor(actor_id)
     stats = queries.actor_stats(session(), actor)
     counterparts = [Extended(other, events=count) for other, count in stats.counterparts]
@@ -52,7 +54,7 @@ def get_actor(_args: dict[str, Any], actor_id: str) -> Any:
 @blp.route("/<string:actor_id>/events")
 @blp.arguments(EventListArgs, location="query")
 @blp.response(200, EventPageSchema)
-@blp.alt_response(404, description="No such actor.")
+@blp.alt_response(404, response="NOT_FOUND")
 def actor_events(args: dict[str, Any], actor_id: str) -> Any:
     """The actor's events; takes every /events filter."""
     return event_list(args, actor_id=_actor(actor_id).id)

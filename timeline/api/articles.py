@@ -39,9 +39,11 @@ def list_articles(args: dict[str, Any]) -> Any:
 @blp.route("/<int:article_id>")
 @blp.arguments(NoArgs, location="query")
 @blp.response(200, ArticleDetailSchema)
-@blp.alt_response(404, description="No such article.")
+@blp.alt_response(404, response="NOT_FOUND")
 def get_article(_args: dict[str, Any], article_id: int) -> Any:
-    """One article: metadata, processing outcome, and its events in the order it reports them."""
+    """One article: metadata, processing outcome, and its events.
+
+    Events come in the order the article first mentions them."""
     article = queries.find_article(session(), article_id)
     if article is None:
         abort(404, f"no article {article_id}")
@@ -100,16 +102,18 @@ def _uploaded_document() -> Any:
 }})
 @blp.response(201, ArticleDetailSchema, description="Stored now; Location names it.")
 @blp.alt_response(200, schema=ArticleDetailSchema, description="The same text was already stored.")
-@blp.alt_response(401, description="No valid bearer token.")
-@blp.alt_response(403, description="The token lacks the write scope.")
-@blp.alt_response(413, description="The body is larger than the server accepts.")
-@blp.alt_response(415, description="Neither JSON, multipart nor text.")
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
 @require_scope("write", session)
 def post_article() -> Any:
-    """Ingest an article: JSON `{text, title?, published?, outlet?, url?, name?}`,
-    a multipart upload (`file` part plus the same fields), or a raw `text/*` body
-    with the fields as query parameters. The encoding and format are detected.
-    Returns the article with its events: 201 when new, 200 when it was already there."""
+    """Ingest an article (bearer token with the write scope).
+
+    JSON `{text, title?, published?, outlet?, url?, name?}`, a multipart upload
+    (`file` part plus the same fields), or a raw `text/*` body with the fields
+    as query parameters. The encoding and format are detected. Returns the
+    article with its events: 201 when new, 200 when it was already there."""
     document = _uploaded_document()
     from timeline.ingest import ingest_document
 

@@ -42,11 +42,14 @@ def list_events(args: dict[str, Any]) -> Any:
 @blp.arguments(NoArgs, location="query")
 @blp.response(200, EventDetailSchema)
 @blp.alt_response(301, description="The event was merged: Location names the event it was merged into.")
-@blp.alt_response(404, description="No such event.")
-@blp.alt_response(410, description="The event was deleted.")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(410, response="GONE")
 def get_event(_args: dict[str, Any], event_id: str) -> Any:
-    """Everything about one event: its date and how it was found, actors with
-    roles, place, topics, and every mention with its quote and article."""
+    """Everything about one event.
+
+    Its date with precision and how it was found, actors with roles, place,
+    topics, and every mention with its quote and article. A merged event's id
+    redirects (301) to the event it was merged into."""
     found = queries.find_event(session(), event_id)
     if found.moved_to:
         return redirect(url_for("events.get_event", event_id=found.moved_to), 301)

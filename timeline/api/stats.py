@@ -16,9 +16,10 @@ blp = ApiBlueprint("stats", __name__, url_prefix=f"{PREFIX}/stats",
 @blp.arguments(HistogramArgs, location="query")
 @blp.response(200, HistogramSchema)
 def histogram(args: dict[str, Any]) -> Any:
-    """Matching events per year, month, week (Monday first) or day, each counted
-    in the bucket of its first day; empty buckets between the first and the
-    last are included with a count of 0."""
+    """Matching events per year, month, week or day.
+
+    Each event counts in the bucket of its first day; weeks start on Monday;
+    empty buckets between the first and the last are included with 0."""
     buckets = queries.histogram(session(), filters_from(args), args["interval"])
     return {"interval": args["interval"], "buckets": buckets}
 
@@ -27,8 +28,10 @@ def histogram(args: dict[str, Any]) -> Any:
 @blp.arguments(FacetArgs, location="query")
 @blp.response(200, FacetsSchema)
 def facets(args: dict[str, Any]) -> Any:
-    """The most frequent types, actors, topics, locations or countries among the
-    matching events (`field` repeatable), most frequent first."""
+    """The most frequent values of fields among the matching events.
+
+    `field` (repeatable): type, actor, topic, location or country; most
+    frequent first, `size` values each."""
     filters = filters_from(args)
     result = {}
     for name in dict.fromkeys(args["field"]):

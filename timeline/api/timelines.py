@@ -73,8 +73,11 @@ def _page(args: dict[str, Any]) -> queries.Page[Event]:
 @blp.arguments(TimelineArgs, location="query")
 @blp.response(200, TimelineJSSchema)
 def timelinejs(args: dict[str, Any]) -> Any:
-    """TimelineJS3 JSON: partial dates leave out the finer parts (a month-precision
-    event has no day), a span has an end date, the event type is its group."""
+    """Matching events as TimelineJS3 JSON.
+
+    Partial dates leave out the finer parts (a month-precision event has no
+    day), a span has an end date, the event type is its group. Text is
+    HTML-escaped. The next page is in the Link header."""
     page = _page(args)
     labels = type_labels()
     return {"events": [timelinejs_event(e, labels) for e in page.items]}, 200, link_headers(page)
@@ -84,7 +87,10 @@ def timelinejs(args: dict[str, Any]) -> Any:
 @blp.arguments(TimelineArgs, location="query")
 @blp.response(200, VisTimelineSchema)
 def vis(args: dict[str, Any]) -> Any:
-    """vis-timeline items, each a range over its precision's whole span, grouped by event type."""
+    """Matching events as vis-timeline items and groups.
+
+    Each item is a range over its precision's whole span (end exclusive),
+    grouped by event type. The next page is in the Link header."""
     page = _page(args)
     labels = type_labels()
     used = dict.fromkeys(e.type for e in page.items)

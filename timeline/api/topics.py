@@ -37,7 +37,7 @@ def list_topics(args: dict[str, Any]) -> Any:
 @blp.route("/<string:slug>")
 @blp.arguments(NoArgs, location="query")
 @blp.response(200, TopicDetailSchema)
-@blp.alt_response(404, description="No such topic.")
+@blp.alt_response(404, response="NOT_FOUND")
 def get_topic(_args: dict[str, Any], slug: str) -> Any:
     """One topic: its names, event count, and first and last event date."""
     topic = _topic(slug)
@@ -48,7 +48,7 @@ def get_topic(_args: dict[str, Any], slug: str) -> Any:
 @blp.route("/<string:slug>/events")
 @blp.arguments(EventListArgs, location="query")
 @blp.response(200, EventPageSchema)
-@blp.alt_response(404, description="No such topic.")
+@blp.alt_response(404, response="NOT_FOUND")
 def topic_events(args: dict[str, Any], slug: str) -> Any:
     """The topic's events; takes every /events filter."""
     return event_list(args, topic_id=_topic(slug).id)
