@@ -14,10 +14,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from timeline.extract.dates import DateResolver
+from timeline.extract.dates import DateResolver, TemporalExpression
 from timeline.extract.entities import EntityMention, default_recognizer
 from timeline.extract.model import ActorRef, ExtractedEvent, PlaceRef, Quote
-from timeline.extract.read import Document, Section
+from timeline.extract.read import Document
 from timeline.extract.segment import Span, clauses, sentences
 from timeline.extract.textnorm import to_simplified
 from timeline.extract.triggers import TriggerHit, TriggerLexicon, load_triggers
@@ -31,13 +31,22 @@ PLACE_CUES = ("在", "于", "赴", "抵达", "访问", "前往", "飞抵", "到�
 QUOTE_RE = re.compile(r"[“「『\"](?P<q>[^”」』\"]{2,})[”」』\"]")
 
 
+@dataclass(frozen=True)
+class PlacedDate:
+    """A resolved date with its offsets in the article's clean text."""
+
+    start: int
+    end: int
+    value: TemporalExpression
+
+
 @dataclass
 class SentenceContext:
     """What one sentence offers its clauses: dates, entities, simplified text."""
 
     span: Span
     simplified: str
-    dates: list
+    dates: list[PlacedDate]
     entities: list[EntityMention]
 
 
@@ -45,19 +54,18 @@ def _span_in(start: int, end: int, outer_start: int, outer_end: int) -> bool:
     return outer_start <= start and end <= outer_end
 
 
-def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int):
+def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int) -> TemporalExpression | None:
     """The date of a clause: in it (nearest before the trigger, else first after),
     else the nearest earlier in the sentence, else the first later in it."""
-    usable = [d for d in ctx.dates if d.is_date]
-    inside = [d for d in usable if _span_in(d.abs_start, d.abs_end, clause.start, clause.end)]
+    inside = [d for d in ctx.dates if _span_in(d.start, d.end, clause.start, clause.end)]
     if inside:
-        before = [d for d in inside if d.abs_start <= trigger_at]
-        return before[-1] if before else inside[0]
-    earlier = [d for d in usable if d.abs_end <= clause.start]
+        before = [d for d in inside if d.start <= trigger_at]
+        return (before[-1] if before else inside[0]).value
+    earlier = [d for d in ctx.dates if d.end <= clause.start]
     if earlier:
-        return earlier[-1]
-    later = [d for d in usable if d.abs_start >= clause.end]
-    return later[0] if later else None
+        return earlier[-1].value
+    later = [d for d in ctx.dates if d.start >= clause.end]
+    return later[0].value if later else None
 
 
 class EventExtractor:
@@ -71,12 +79,22 @@ class EventExtractor:
     def candidates(self, document: Document) -> list[ExtractedEvent]:
         found: list[ExtractedEvent] = []
         last_person: ActorRef | None = None
-        for section in document.sections:
-            resolver = DateResolver(section.reference_date, taiwan=document.taiwan)
-            for sentence in sentences(section.text, section.start):
-                ctx = self._context(document, sentence, resolver)
+        headings = [(line.start, line.end) for line in document.lines if line.level > 0]
+        sections = [(section, sentences(section.text, section.start)) for section in document.sections]
+        all_sentences = [sentence for _, spans in sections for sentence in spans]
+        mentions = iter(self.recognizer.find_in_parts([sentence.text for sentence in all_sentences]))
+        for section, spans in sections:
+            reference = section.reference_date or document.published_date
+            resolver = DateResolver(reference, taiwan=document.taiwan) if reference else None
+            for sentence in spans:
+                entities = [e.shifted(sentence.start) for e in next(mentions)]
+                if resolver is None:
+                    continue  # nothing to resolve the dates against
+                ctx = self._context(sentence, entities, resolver)
+                is_heading = any(_span_in(sentence.start, sentence.end, s, e) for s, e in headings)
                 for clause in clauses(sentence):
-                    event, last_person = self._clause_event(document, section, ctx, clause, last_person)
+                    event, last_person = self._clause_event(document, reference, ctx, clause, last_person,
+                                                            is_heading, section.index)
                     if event is not None:
                         found.append(event)
                 persons = [e for e in ctx.entities if e.kind == "person"]
@@ -84,18 +102,16 @@ class EventExtractor:
                     last_person = _actor(persons[-1])
         return found
 
-    def _context(self, document: Document, sentence: Span, resolver: DateResolver) -> SentenceContext:
-        simplified = to_simplified(sentence.text)
-        dates = []
-        for d in resolver.resolve(sentence.text):
-            d.abs_start, d.abs_end = sentence.start + d.start, sentence.start + d.end
-            dates.append(d)
-        entities = [e.shifted(sentence.start) for e in self.recognizer.find(sentence.text)]
-        return SentenceContext(sentence, simplified, dates, entities)
+    @staticmethod
+    def _context(sentence: Span, entities: list[EntityMention], resolver: DateResolver) -> SentenceContext:
+        dates = [PlacedDate(sentence.start + d.start, sentence.start + d.end, d)
+                 for d in resolver.resolve(sentence.text) if d.is_date]
+        return SentenceContext(sentence, to_simplified(sentence.text), dates, entities)
 
     # -- per clause ---------------------------------------------------------
-    def _clause_event(self, document: Document, section: Section, ctx: SentenceContext, clause: Span,
-                      last_person: ActorRef | None) -> tuple[ExtractedEvent | None, ActorRef | None]:
+    def _clause_event(self, document: Document, reference: dt.date, ctx: SentenceContext, clause: Span,
+                      last_person: ActorRef | None, is_heading: bool,
+                      section_index: int) -> tuple[ExtractedEvent | None, ActorRef | None]:
         offset = clause.start - ctx.span.start
         clause_simple = ctx.simplified[offset:offset + len(clause.text)]
         hit = self.triggers.find(clause_simple)
@@ -106,7 +122,6 @@ class EventExtractor:
         if self.triggers.blocker(before_trigger + clause_simple[hit.start:hit.end]):
             return None, last_person
         date = _governing_date(ctx, clause, trigger_at)
-        is_heading = section.heading is not None and ctx.span.start < section.start + len(section.heading or "")
         if date is None and not is_heading:
             return None, last_person
         actors = self._actors(ctx, clause, clause_simple, trigger_at, last_person)
@@ -114,7 +129,7 @@ class EventExtractor:
         if rule.needs_agent and not any(a.role == "agent" for a in actors):
             return None, last_person
         if date is None:
-            start = end = section.reference_date
+            start = end = reference
             precision, date_source, date_text = "day", "inferred-from-dateline", None
             since = False
         else:
@@ -122,17 +137,15 @@ class EventExtractor:
             date_source = "explicit" if date.anchor == "absolute" else (
                 "anaphora" if date.anchor == "previous" else "dateline-relative")
             date_text = date.text
-            since = date.since
-            if since:
-                end = section.reference_date
-        status = self._status(before_trigger, clause_simple, hit, start, end, section.reference_date, since)
+            since = date.since and not date.future
+        status = self._status(clause_simple, hit, start, end, reference, since)
         quote = self._quote(document, ctx, clause, actors)
         event = ExtractedEvent(
             type=hit.type, start_date=start, end_date=end, precision=precision, status=status,
             date_source=date_source, date_text=date_text, actors=actors,
             place=self._place(ctx, clause), mentions=[quote],
             speech=self._speech(ctx, trigger_at) if hit.type == "statement" else None,
-            section=section.index,
+            section=section_index,
         )
         event.confidence = _confidence(event)
         return event, last_person
@@ -184,7 +197,7 @@ class EventExtractor:
             return _place(best)
         return None
 
-    def _status(self, before: str, clause: str, hit: TriggerHit, start: dt.date, end: dt.date,
+    def _status(self, clause: str, hit: TriggerHit, start: dt.date, end: dt.date,
                 reference: dt.date, since: bool) -> str:
         markers = self.triggers.status_markers
         window = clause[max(0, hit.start - 12):hit.end + 4]
