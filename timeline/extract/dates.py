@@ -237,7 +237,7 @@ _AFTER_SEASON = r"(?!奥|残奥|运动|达沃斯|攻势|学期|赛|风暴|论坛
 _YEAR = (rf"(?:(?<!\d)(?P<y>{_YEAR4})|民国\s*(?P<roc>\d{{1,3}}|[〇零一二三四五六七八九十百]+)"
          r"|(?<![\d.])(?P<rocb>\d{2,3}))\s*年(?!度|代|级|龄|纪|轻|多|以上|之久|有余|左右|的历史|历史|来|财)")
 _YEAR_WORD = (r"(?P<yrel>大前年|大后年|今年|去年|明年|(?<![提之以目日此])前年|(?<![以此之然前最今])后年|本年"
-              r"|同一?年|当年|那一?年|前一年|次年|翌年|上一年|下一年)(?!龄|级|纪|轻|度)")
+              r"|同一?年|(?<!想)当年|那一?年|前一年|次年|翌年|上一年|下一年)(?!龄|级|纪|轻|度)")
 _ANY_YEAR = rf"(?:{_YEAR}|{_YEAR_WORD})"
 _MONTH = rf"(?P<m>{_MONTH_NUM})\s*月(?P<fen>份)?(?!革命|花)"
 _MONTH_WORD = r"(?P<mrel>本月|这个月|上个?月|下个?月|同月|当月|次月)"
@@ -245,7 +245,7 @@ _DAY = rf"(?P<d>{_DAY_NUM})\s*(?P<dm>[日号])(?!战|之战|游|内|以内|之�
 _MONTH_PART = (rf"(?P<mp>上旬|中下旬|上中旬|中旬|下旬|初{_AFTER_INITIAL}|中{_AFTER_MIDDLE}|底{_AFTER_BOTTOM}"
                rf"|末{_AFTER_LAST})")
 _YEAR_PART = (rf"(?P<yp>年初{_AFTER_INITIAL}|年中{_AFTER_MIDDLE}|年底{_AFTER_BOTTOM}|年末{_AFTER_LAST}|上半年|下半年"
-              rf"|前[二两三]季度|第?[一二三四1-4]季度|[春夏秋冬][季天]{_AFTER_SEASON}|初{_AFTER_INITIAL}"
+              rf"|前[二两三]季度|前(?:1[01]|[2-9]|十一|[二两三四五六七八九十])个月|第?[一二三四1-4]季度|[春夏秋冬][季天]{_AFTER_SEASON}|初{_AFTER_INITIAL}"
               rf"|中{_AFTER_MIDDLE}|底{_AFTER_BOTTOM}|末{_AFTER_LAST})")
 _FESTIVAL = (r"(?P<fest>春节|除夕|农历新年|大年三十|元旦|平安夜|劳动节|圣诞节|双十节|清明节|圣诞(?=假|期间|前|当|夜)"
              r"|(?<![\d一二三四五六七八九十])五一(?=假|期间|前|后|当天|黄金周|长假|小长假)"
@@ -300,12 +300,17 @@ def _year_getter(g: dict, folded: str, m: re.Match, opts: _Options):
     if g.get("rocb"):
         start = m.start("rocb")
         year_end = folded.index("年", m.end("rocb")) + 1
-        if not opts.taiwan or folded[max(0, start - 2):start].endswith(_ROC_BARE_BEFORE) \
+        if folded[max(0, start - 2):start].endswith(_ROC_BARE_BEFORE) \
                 or folded[year_end:year_end + 2].startswith(_ROC_BARE_AFTER):
             return False
-        roc = int(g["rocb"])
-        return lambda ctx: (roc_to_gregorian(roc), "absolute") \
-            if 20 <= roc <= ctx.reference.year - 1911 + 10 else None
+        number = int(g["rocb"])
+        if opts.taiwan:
+            return lambda ctx: (roc_to_gregorian(number), "absolute") \
+                if 20 <= number <= ctx.reference.year - 1911 + 10 else None
+        if len(g["rocb"]) == 2 and g.get("m"):  # 15年3月: a two-digit year, the latest not after next year
+            return lambda ctx: (2000 + number if 2000 + number <= ctx.reference.year + 1 else 1900 + number,
+                                "reference")
+        return False
     if g.get("yrel"):
         word = g["yrel"]
 
@@ -317,8 +322,11 @@ def _year_getter(g: dict, folded: str, m: re.Match, opts: _Options):
 
 
 def _year_part_months(word: str) -> tuple[int, int]:
-    """Months (first, last) of a part of a year: 年初 (1, 3), 下半年 (7, 12), 前三季度 (1, 9), 冬 (12, 14)."""
+    """Months (first, last) of a part of a year: 年初 (1, 3), 下半年 (7, 12), 前三季度 (1, 9),
+    前两个月 (1, 2), 冬 (12, 14)."""
     word = word.removeprefix("年") if len(word) > 1 and word[0] == "年" else word
+    if word.endswith("个月"):
+        return 1, parse_number(word[1:-2])
     if word.endswith("季度"):
         n = parse_number(word[-3])
         return (1, 3 * n) if word.startswith("前") else (3 * n - 2, 3 * n)
@@ -573,6 +581,15 @@ def _lunar_date(m: re.Match, folded: str, opts: _Options) -> _Value | None:
     return value
 
 
+_SEASON_WORD_YEARS = {"今": 0, "去": -1, "明": 1}
+
+
+def _season_word(m: re.Match, folded: str, opts: _Options) -> _Value:
+    """今春, 去冬, 明夏: a season of this, last or next year."""
+    offset, months = _SEASON_WORD_YEARS[m["sy"]], _year_part_months(m["ss"])
+    return lambda ctx: _months_span(ctx.reference.year + offset, *months, "reference")
+
+
 def _quarter_word(m: re.Match, folded: str, opts: _Options) -> _Value:
     offset = {"本": 0, "这": 0, "上": -1, "下": 1}[m["qrel"][0]]
 
@@ -656,6 +673,7 @@ _RULES = [
     _rule("year_part", "calendar",
           rf"(?<![年个每几数多半\d{_CN_NUMERAL}])(?P<yp>年初{_AFTER_INITIAL}|年中{_AFTER_MIDDLE}|年底{_AFTER_BOTTOM}"
           rf"|年末{_AFTER_LAST}|上半年|下半年|前[二两三]季度|第?[一二三四1-4]季度)", _calendar),
+    _rule("season_word", "calendar", rf"(?P<sy>[今去明])(?P<ss>[春夏秋冬])(?![季天节装风]){_AFTER_SEASON}", _season_word),
     _rule("quarter", "relative", r"(?P<qrel>本季度|这个季度|上个?季度|下个?季度)", _quarter_word),
     _rule("day_range", "calendar",
           rf"(?:(?:{_ANY_YEAR}\s*)?(?:{_MONTH}|{_MONTH_WORD})\s*)?{_NOT_AFTER_NUMBER}(?P<d1>{_DAY_NUM}){_SEP}"
@@ -680,7 +698,7 @@ _RULES = [
           r"|下一周|本周|这一周|这个?(?:周|星期|礼拜)|本星期|当周|同周)(?:(?P<wd>[一二三四五六日天])|(?P<wp>初|末|中))?"
           r"(?!年|岁|边|围|期)", _week),
     _rule("weekday", "week",
-          rf"(?<![\d{_CN_NUMERAL}每隔上下本这个当同])(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?!年|岁|刊|报)", _weekday),
+          rf"(?<![\d{_CN_NUMERAL}每隔上下本这个当同])(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?!年|岁)", _weekday),
     _rule("counted", "relative",
           rf"{_NOT_AFTER_NUMBER}(?P<n>{_COUNT})\s*(?P<u>天|日|周|个?星期|个?礼拜|个月|年)(?P<dir>以前|之前|前|以后|之后|后)",
           _counted),
