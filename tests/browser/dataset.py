@@ -42,7 +42,7 @@ ARTICLES = {
     "xinhua2": ("新华社", None, "美伊间接会谈结束", dt.date(2025, 2, 7)),
     "people": ("人民网", "https://world.people.com.cn/n1/2025/0302/a.html", "俄乌冲突一季度回顾", dt.date(2025, 3, 2)),
     "cctv": ("央视新闻", "https://news.cctv.com/2024/12/31/roundup.shtml", "2024年例行事件汇总", dt.date(2024, 12, 31)),
-    "hostile": (f"<b>{SCRIPT}某来源</b>", "javascript:window.__pwned=1", f"{SCRIPT}一篇恶意文章",
+    "hostile": (f"<b>{SCRIPT}某来源</b>", "javascript:window.__pwned=1", f"{SCRIPT}一篇恶意文章{IMG}",
                 dt.date(2026, 1, 16)),
 }
 

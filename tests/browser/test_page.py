@@ -246,7 +246,7 @@ def test_hostile_article_is_shown_as_text_and_runs_nothing(tab: Tab) -> None:
     assert dialog.locator(".speech").text_content() == f"讲话{SCRIPT}{IMG}"
     assert dialog.locator(".quote").text_content() == f"他说：{SCRIPT}以及{IMG}都只是文字。"
     assert dialog.locator(".outlet").text_content() == f"<b>{SCRIPT}某来源</b> · 2026年1月16日"
-    assert dialog.locator(".article-title").text_content() == f"{SCRIPT}一篇恶意文章"
+    assert dialog.locator(".article-title").text_content() == f"{SCRIPT}一篇恶意文章{IMG}"
     assert dialog.locator("a.article-link").count() == 0  # a javascript: URL is no link
     tab.page.keyboard.press("Escape")
 
