@@ -157,6 +157,8 @@ def test_listed_event_body(client):
                                   "parameter": "from"}]}),
     ("from=2025-02-30", {"detail": "from: not a valid date: '2025-02-30'",
                          "errors": [{"detail": "not a valid date: '2025-02-30'", "parameter": "from"}]}),
+    ("to=十二日战争", {"detail": "to: not a date, partial date or date phrase: '十二日战争'",
+                      "errors": [{"detail": "not a date, partial date or date phrase: '十二日战争'", "parameter": "to"}]}),
     ("from=2025&to=2024", {"detail": "to: the range ends before it starts",
                            "errors": [{"detail": "the range ends before it starts", "parameter": "to"}]}),
     ("actor=nobody&actor=trump", {"detail": "actor: no actor named 'nobody'",
@@ -198,7 +200,9 @@ def test_cursor_of_another_sort_is_refused(client):
 def test_phrases_are_whole_periods(client, dataset, monkeypatch):
     monkeypatch.setattr("timeline.timedates.today", lambda: dt.date(2024, 3, 13))
     for phrase, start, end in [("last week", "2024-03-04", "2024-03-10"), ("this month", "2024-03-01", "2024-03-31"),
-                               ("last year", "2023-01-01", "2023-12-31"), ("last quarter", "2023-10-01", "2023-12-31")]:
+                               ("last year", "2023-01-01", "2023-12-31"), ("last quarter", "2023-10-01", "2023-12-31"),
+                               ("上周", "2024-03-04", "2024-03-10"), ("2024年2月", "2024-02-01", "2024-02-29"),
+                               ("去年", "2023-01-01", "2023-12-31")]:
         got = walk(client, f"/api/v1/events?from={quote(phrase)}&to={quote(phrase)}&limit=500")
         assert got == expected(dataset, overlaps(start, end), "date"), phrase
 
