@@ -54,6 +54,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from timeline.dateformat import format_bounds
 from timeline.extract.calendar_zh import canonical_festival, festival_date, lunar_to_solar, roc_to_gregorian
@@ -125,6 +126,12 @@ class _Ctx:
 
 
 _Value = Callable[[_Ctx], "_Span | None"]
+_YearOf = Callable[[_Ctx], "tuple[int, str] | None"]  # ctx -> (year, anchor)
+
+# How far into the next period an unmarked expression may reach (days); see the module docstring.
+_WINDOW_DAY = 7  # 2日 on 30 December is 2 January
+_WINDOW_WEEKDAY = 2  # 周一 on a Sunday is tomorrow
+_WINDOW_YEAR = 62  # 1月 or 元旦 in late December is next January
 
 
 # --- calendar arithmetic ---------------------------------------------------
@@ -225,7 +232,7 @@ _SEP = r"\s*(?:到|至|——|—|–|-|~)\s*"
 
 # Single characters that end a part-of-period word unless they start a word of their own:
 # 3月初 but 2月初步; 3月中旬 and 6月中 but 3月中国, 2022年中期; 年底 but 底线.
-_AFTER_INITIAL = r"(?!步|次|期|始|衷|心|级|审|赛|稿|版|选|创|恋|见|露|具|犯|学|中|赛)"
+_AFTER_INITIAL = r"(?!步|次|期|始|衷|心|级|审|赛|稿|版|选|创|恋|见|露|具|犯|学|中)"
 _AFTER_MIDDLE = (r"(?![国方美俄日欧东央英法德韩朝印巴非亚拉西北南外资企共文医药华小大学期部心级层型断止转场"
                  r"伊以叙土沙乌越泰菲澳加墨古新老间等将])")
 _AFTER_BOTTOM = r"(?!线|层|部|牌|座|气|子|板|盘|价|蕴|细|下|片|薪)"
@@ -239,14 +246,16 @@ _YEAR = (rf"(?:(?<!\d)(?P<y>{_YEAR4})|民国\s*(?P<roc>\d{{1,3}}|[〇零一二�
 _YEAR_WORD = (r"(?P<yrel>大前年|大后年|今年|去年|明年|(?<![提之以目日此])前年|(?<![以此之然前最今])后年|本年"
               r"|同一?年|(?<!想)当年|那一?年|前一年|次年|翌年|上一年|下一年)(?!龄|级|纪|轻|度)")
 _ANY_YEAR = rf"(?:{_YEAR}|{_YEAR_WORD})"
-_MONTH = rf"(?P<m>{_MONTH_NUM})\s*月(?P<fen>份)?(?!革命|花)"
+_MONTH = rf"(?P<m>{_MONTH_NUM})\s*月(?:份)?(?!革命|花)"
 _MONTH_WORD = r"(?P<mrel>本月|这个月|上个?月|下个?月|同月|当月|次月)"
-_DAY = rf"(?P<d>{_DAY_NUM})\s*(?P<dm>[日号])(?!战|之战|游|内|以内|之内|来|元|圆)"
+# A day ends here unless 日 begins a war's name (12日战争), a duration (3日内, 3日来), a tour (一日游) or yen (日元).
+_DAY_END = r"(?!战|之战|游|内|以内|之内|来|间|元|圆)"
+_DAY = rf"(?P<d>{_DAY_NUM})\s*(?P<dm>[日号]){_DAY_END}"
 _MONTH_PART = (rf"(?P<mp>上旬|中下旬|上中旬|中旬|下旬|初{_AFTER_INITIAL}|中{_AFTER_MIDDLE}|底{_AFTER_BOTTOM}"
                rf"|末{_AFTER_LAST})")
 _YEAR_PART = (rf"(?P<yp>年初{_AFTER_INITIAL}|年中{_AFTER_MIDDLE}|年底{_AFTER_BOTTOM}|年末{_AFTER_LAST}|上半年|下半年"
-              rf"|前[二两三]季度|前(?:1[01]|[2-9]|十一|[二两三四五六七八九十])个月|第?[一二三四1-4]季度|[春夏秋冬][季天]{_AFTER_SEASON}|初{_AFTER_INITIAL}"
-              rf"|中{_AFTER_MIDDLE}|底{_AFTER_BOTTOM}|末{_AFTER_LAST})")
+              r"|前[二两三]季度|前(?:1[01]|[2-9]|十一|[二两三四五六七八九十])个月|第?[一二三四1-4]季度"
+              rf"|[春夏秋冬][季天]{_AFTER_SEASON}|初{_AFTER_INITIAL}|中{_AFTER_MIDDLE}|底{_AFTER_BOTTOM}|末{_AFTER_LAST})")
 _FESTIVAL = (r"(?P<fest>春节|除夕|农历新年|大年三十|元旦|平安夜|劳动节|圣诞节|双十节|清明节|圣诞(?=假|期间|前|当|夜)"
              r"|(?<![\d一二三四五六七八九十])五一(?=假|期间|前|后|当天|黄金周|长假|小长假)"
              r"|(?:元宵|端午|中秋|七夕|重阳|国庆|清明)(?:节|日|(?=假|期间|前|后|当|夜|晚|[,.;:!?、。\s]|$)))")
@@ -267,10 +276,10 @@ _YEAR_WORDS = {  # word: (relative to, offset, falls back to the reference when 
     "当年": ("previous", 0, False), "那年": ("previous", 0, False), "那一年": ("previous", 0, False),
     "前一年": ("previous", -1, True), "次年": ("previous", 1, True), "翌年": ("previous", 1, True),
 }
-_MONTH_WORDS = {
-    "本月": ("reference", 0), "这个月": ("reference", 0), "上月": ("reference", -1), "上个月": ("reference", -1),
-    "下月": ("reference", 1), "下个月": ("reference", 1), "同月": ("previous", 0), "当月": ("previous", 0),
-    "次月": ("previous", 1),
+_MONTH_WORDS = {  # same shape as _YEAR_WORDS
+    "本月": ("reference", 0, True), "这个月": ("reference", 0, True), "上月": ("reference", -1, True),
+    "上个月": ("reference", -1, True), "下月": ("reference", 1, True), "下个月": ("reference", 1, True),
+    "同月": ("previous", 0, True), "当月": ("previous", 0, True), "次月": ("previous", 1, True),
 }
 _ROC_BARE_BEFORE = ("有", "达", "逾", "近", "约", "过", "满", "第", "每", "数", "前", "后", "已", "判", "刑", "为",
                     "了", "这", "那", "长", "历时", "超过")
@@ -279,16 +288,15 @@ _ROC_BARE_AFTER = ("来", "前", "后", "内", "间", "多", "半", "以", "左"
 
 def _relative(word_table: dict, word: str, ctx: _Ctx) -> tuple[dt.date, int, str] | None:
     """(base day, offset, anchor) for a word counted from the reference or the previous date."""
-    entry = word_table[word]
-    base, offset = entry[0], entry[1]
+    base, offset, falls_back = word_table[word]
     if base == "previous" and ctx.previous is not None:
         return ctx.previous.start, offset, "previous"
-    if base == "previous" and len(entry) > 2 and not entry[2]:
+    if base == "previous" and not falls_back:
         return None
     return ctx.reference, offset, "reference"
 
 
-def _year_getter(g: dict, folded: str, m: re.Match, opts: _Options):
+def _year_getter(g: dict, folded: str, m: re.Match, opts: _Options) -> _YearOf | None | Literal[False]:
     """A function ctx -> (year, anchor) | None for the year the match names;
     None when it names no year; False when the match is not a year at all."""
     if g.get("y"):
@@ -304,9 +312,9 @@ def _year_getter(g: dict, folded: str, m: re.Match, opts: _Options):
                 or folded[year_end:year_end + 2].startswith(_ROC_BARE_AFTER):
             return False
         number = int(g["rocb"])
-        if opts.taiwan:
+        if opts.taiwan:  # 民国20年 (1931) up to ten years ahead of the reference
             return lambda ctx: (roc_to_gregorian(number), "absolute") \
-                if 20 <= number <= ctx.reference.year - 1911 + 10 else None
+                if 20 <= number and roc_to_gregorian(number) <= ctx.reference.year + 10 else None
         if len(g["rocb"]) == 2 and g.get("m"):  # 15年3月: a two-digit year, the latest not after next year
             return lambda ctx: (2000 + number if 2000 + number <= ctx.reference.year + 1 else 1900 + number,
                                 "reference")
@@ -340,7 +348,7 @@ def _calendar(m: re.Match, folded: str, opts: _Options) -> _Value | None:
     return None if year_of is False else _calendar_value(m.groupdict(), year_of)
 
 
-def _calendar_value(g: dict, year_of) -> _Value | None:
+def _calendar_value(g: dict, year_of: _YearOf | None) -> _Value | None:
     """The value of calendar fields: ``g`` holds the month (m, or the word mrel), day
     (d, with its marker dm), part of month (mp) or of year (yp); ``year_of`` comes
     from :func:`_year_getter` (None: the text gives no year)."""
@@ -369,10 +377,10 @@ def _calendar_value(g: dict, year_of) -> _Value | None:
             found = year_of(ctx)
             return None if found is None else make(found[0], month, found[1])
         if month is not None:
-            return _choose(lambda k: make(ref.year + k, month, "reference"), ctx, 62)
+            return _choose(lambda k: make(ref.year + k, month, "reference"), ctx, _WINDOW_YEAR)
         if day is not None:
             return _choose(lambda k: _day_span(_date(*_shift_month(ref.year, ref.month, k), day), "reference"),
-                           ctx, 7)
+                           ctx, _WINDOW_DAY)
         if month_part:
             return _month_span(ref.year, ref.month, "reference")
         return make(ref.year, None, "reference")
@@ -397,9 +405,21 @@ def _iso(m: re.Match, folded: str, opts: _Options) -> _Value | None:
 
 
 def _fiscal(m: re.Match, folded: str, opts: _Options) -> _Value | None:
+    """2025年度, 2025财年: flagged, never a calendar date (the value is always None)."""
     if _year_getter(m.groupdict(), folded, m, opts) is False:
         return None
     return lambda ctx: None
+
+
+_BRACKETED_DAY_BIAS = {"今": None, "昨": "past", "前": "past", "明": "future", "后": "future"}
+
+
+def _bracketed_day(m: re.Match, folded: str, opts: _Options) -> _Value | None:
+    """今（18）日, 昨（17）日, 明（19）日 (Taiwan news style): the stated day, read as a bare day
+    whose tense the word gives."""
+    day_value = _calendar_value({"d": m["d"]}, None)
+    bias = _BRACKETED_DAY_BIAS[m["bw"]]
+    return (lambda ctx: day_value(_Ctx(ctx.reference, ctx.previous, bias))) if day_value else None
 
 
 _DAY_WORDS = {"今天": 0, "今日": 0, "今晨": 0, "今早": 0, "今晚": 0, "今夜": 0, "昨天": -1, "昨日": -1, "昨晚": -1,
@@ -446,6 +466,7 @@ def _week_offset(word: str) -> int | None:
 
 
 def _week(m: re.Match, folded: str, opts: _Options) -> _Value:
+    """上周, 本周末, 下周一, 当周: a week (Monday..Sunday), or one day of it."""
     offset = _week_offset(m["wk"])
     weekday = _WEEKDAYS[m["wd"]] if m["wd"] else None
 
@@ -461,11 +482,12 @@ def _week(m: re.Match, folded: str, opts: _Options) -> _Value:
 
 
 def _weekday(m: re.Match, folded: str, opts: _Options) -> _Value:
+    """周三, 星期天, 礼拜五 without a week: last, this or next week's, by :func:`_choose`."""
     weekday = _WEEKDAYS[m["wd"]]
 
     def value(ctx: _Ctx) -> _Span | None:
         this_week = _monday(ctx.around) + dt.timedelta(days=weekday)
-        return _choose(lambda k: _day_span(this_week + dt.timedelta(weeks=k), "reference"), ctx, 2)
+        return _choose(lambda k: _day_span(this_week + dt.timedelta(weeks=k), "reference"), ctx, _WINDOW_WEEKDAY)
     return value
 
 
@@ -516,12 +538,14 @@ def _past_span(m: re.Match, folded: str, opts: _Options) -> _Value | None:
 
 
 def _decade(m: re.Match, folded: str, opts: _Options) -> _Value:
-    century, decade = m["cent"], m["dec"]
+    """90年代, 上世纪80年代, 二十世纪六十年代, 1990年代: ten years at precision "year";
+    a bare decade is the latest one that has begun by the reference."""
+    century, decade, full = m["cent"], m["dec"], m["dec4"]
 
     def value(ctx: _Ctx) -> _Span | None:
         anchor = "absolute"
-        if m["dec4"]:
-            start = int(m["dec4"])
+        if full:
+            start = int(full)
         else:
             tens = parse_number(decade)
             if century is None:
@@ -554,7 +578,8 @@ def _festival(m: re.Match, folded: str, opts: _Options) -> _Value | None:
         if year_of is not None:
             found = year_of(ctx)
             return None if found is None else _day_span(festival_date(name, found[0]), found[1])
-        return _choose(lambda k: _day_span(festival_date(name, ctx.around.year + k), "reference"), ctx, 62)
+        return _choose(lambda k: _day_span(festival_date(name, ctx.around.year + k), "reference"), ctx,
+                       _WINDOW_YEAR)
     return value
 
 
@@ -577,7 +602,7 @@ def _lunar_date(m: re.Match, folded: str, opts: _Options) -> _Value | None:
             found = year_of(ctx)
             return None if found is None else _day_span(lunar_to_solar(found[0], month, day), found[1])
         return _choose(lambda k: _day_span(lunar_to_solar(ctx.around.year + k, month, day), "reference"),
-                       ctx, 62)
+                       ctx, _WINDOW_YEAR)
     return value
 
 
@@ -591,6 +616,7 @@ def _season_word(m: re.Match, folded: str, opts: _Options) -> _Value:
 
 
 def _quarter_word(m: re.Match, folded: str, opts: _Options) -> _Value:
+    """本季度, 上个季度, 下季度: a quarter counted from the reference's."""
     offset = {"本": 0, "这": 0, "上": -1, "下": 1}[m["qrel"][0]]
 
     def value(ctx: _Ctx) -> _Span:
@@ -664,8 +690,7 @@ _RULES = [
     _rule("calendar", "calendar",
           rf"(?<![\d.{_CN_NUMERAL}])(?:{_MONTH}|{_MONTH_WORD})(?:\s*{_DAY})?(?:{_MONTH_PART})?", _calendar),
     _rule("day", "calendar",
-          rf"{_NOT_AFTER_NUMBER}(?P<d>{_DAY_NUM_BARE})\s*"
-          r"(?P<dm>日)(?!战|之战|游|内|以内|之内|来|间|元|圆)", _calendar),
+          rf"{_NOT_AFTER_NUMBER}(?P<d>{_DAY_NUM_BARE})\s*(?P<dm>日){_DAY_END}", _calendar),
     _rule("day", "calendar", rf"{_NOT_AFTER_NUMBER}(?P<d>{_DAY_NUM_BARE})\s*(?P<dm>号)", _numbered_day),
     _rule("month_part", "calendar",
           rf"(?<![岁日年个每几数半\d{_CN_NUMERAL}])(?P<mp>月初{_AFTER_INITIAL}|月底{_AFTER_BOTTOM}|月末{_AFTER_LAST}"
@@ -677,7 +702,7 @@ _RULES = [
     _rule("quarter", "relative", r"(?P<qrel>本季度|这个季度|上个?季度|下个?季度)", _quarter_word),
     _rule("day_range", "calendar",
           rf"(?:(?:{_ANY_YEAR}\s*)?(?:{_MONTH}|{_MONTH_WORD})\s*)?{_NOT_AFTER_NUMBER}(?P<d1>{_DAY_NUM}){_SEP}"
-          rf"(?P<d2>{_DAY_NUM})\s*日(?!战|之战|游|内|以内|之内|来)", _day_range),
+          rf"(?P<d2>{_DAY_NUM})\s*日{_DAY_END}", _day_range),
     _rule("month_range", "calendar",
           rf"(?:{_ANY_YEAR}\s*)?{_NOT_AFTER_NUMBER}(?P<m1>{_MONTH_NUM}){_SEP}(?P<m2>{_MONTH_NUM})\s*月", _month_range),
     _rule("year_range", "calendar", rf"(?<!\d)(?P<y1>\d{{4}}){_SEP}(?P<y2>\d{{4}})\s*年(?!度|代)", _year_range),
@@ -686,6 +711,7 @@ _RULES = [
           rf"(?:{_ANY_YEAR}\s*)?(?P<lunar>农历|阴历)?\s*(?:(?P<lm>正|腊|冬|1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月"
           r"|(?P<big>大年))\s*(?P<ld>初[一二三四五六七八九十]|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅"
           r"|[一二三四五六七八九])日?", _lunar_date),
+    _rule("bracketed_day", "calendar", r"(?P<bw>[今昨前明后])\s*\(\s*(?P<d>[0-3]?\d)\s*\)\s*日", _bracketed_day),
     _rule("relative_day", "relative",
           r"(?P<rd>大前天|大后天|今天|今日(?!俄罗斯|美国|头条|关注|说法|亚洲|印度)|今晨|今早|今晚|今夜|昨天|昨日|昨晚"
           r"|昨夜|昨晨|(?<![日之以提])前天(?!气|线|赋|然)|明天|明日(?!之)|明晚|明早|(?<![先然此以之今])后天(?!气|性|赋|然))"
