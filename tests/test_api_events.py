@@ -207,6 +207,12 @@ def test_phrases_are_whole_periods(client, dataset, monkeypatch):
         assert got == expected(dataset, overlaps(start, end), "date"), phrase
 
 
+def test_detail_costs_a_fixed_number_of_statements(client, statements):
+    client.get(f"/api/v1/events/{SHOWCASE}")
+    # the event with place and merge target, actor links, topic links, mentions, merged-from ids
+    assert len(statements) == 5
+
+
 def test_list_costs_the_same_statements_whatever_the_page_size(client, statements):
     query = ("/api/v1/events?actor=trump&actor=putin&topic=iran-nuclear&topic=trade&location=geneva"
              "&location=muscat&location=kyiv&country=UKR&q=据报道&count=true&limit={}")
@@ -216,4 +222,6 @@ def test_list_costs_the_same_statements_whatever_the_page_size(client, statement
     body = client.get(query.format(300)).get_json()
     assert len(body["items"]) > 3
     assert len(statements) == small
-    assert small <= 10
+    # actor names and aliases (2), topics (1), place names and aliases (2), the
+    # count (1), the page (1), its actor links and its topic links (2)
+    assert small == 9

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from timeline.dateformat import last_day_of_month
