@@ -209,6 +209,50 @@ def ingest(paths: tuple[str, ...], published: dt.date | None, quiet: bool) -> No
         sys.exit(1)
 
 
+# --- queries (the API's query layer) ------------------------------------------
+
+def _span_bound(end: bool) -> Any:
+    def convert(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+        from timeline.timedates import parse_span
+
+        if value is None:
+            return None
+        try:
+            span = parse_span(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param=param) from None
+        return span.end if end else span.start
+
+    return convert
+
+
+@click.command("events")
+@click.option("--actor", multiple=True, help="Id, slug, code, name or alias; repeat for any of several.")
+@click.option("--topic", multiple=True)
+@click.option("--type", "types", multiple=True)
+@click.option("--from", "date_from", callback=_span_bound(False), help="2025, 2025-02, last week, 上周, ...")
+@click.option("--to", "date_to", callback=_span_bound(True))
+@click.option("--q", help="Words in titles and quotes.")
+@click.option("--limit", default=50, show_default=True)
+@with_appcontext
+def events_command(actor: tuple[str, ...], topic: tuple[str, ...], types: tuple[str, ...],
+                   date_from: dt.date | None, date_to: dt.date | None, q: str | None, limit: int) -> None:
+    """List events as the API's GET /events does: id, start, end, type, title (tab-separated)."""
+    from timeline import get_db
+    from timeline.dateformat import format_bounds
+    from timeline.queries import EventFilters, FilterError, event_page
+
+    filters = EventFilters(actor=actor, topic=topic, type=types, q=q, date_from=date_from, date_to=date_to)
+    with get_db().session() as session:
+        try:
+            page = event_page(session, filters, limit=limit)
+        except FilterError as exc:
+            raise click.BadParameter(exc.message, param_hint=f"--{exc.field}") from None
+        for event in page.items:
+            start, end = format_bounds(event.start_min, event.end_max, event.precision)
+            click.echo("\t".join([event.public_id, start, end, event.type, event.title]))
+
+
 # --- API tokens ---------------------------------------------------------------
 
 @click.group("token")
@@ -268,7 +312,7 @@ def token_revoke(name: str) -> None:
     click.echo(f"token {name!r} revoked", err=True)
 
 
-COMMANDS = [db_group, seed, dates, read, extract_command, ingest, token_group]
+COMMANDS = [db_group, seed, dates, read, extract_command, ingest, events_command, token_group]
 
 
 def register(app: Flask) -> None:
