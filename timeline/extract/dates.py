@@ -256,7 +256,8 @@ _MONTH_PART = (rf"(?P<mp>上旬|中下旬|上中旬|中旬|下旬|初{_AFTER_INI
 _YEAR_PART = (rf"(?P<yp>年初{_AFTER_INITIAL}|年中{_AFTER_MIDDLE}|年底{_AFTER_BOTTOM}|年末{_AFTER_LAST}|上半年|下半年"
               r"|前[二两三]季度|前(?:1[01]|[2-9]|十一|[二两三四五六七八九十])个月|第?[一二三四1-4]季度"
               rf"|[春夏秋冬][季天]{_AFTER_SEASON}|初{_AFTER_INITIAL}|中{_AFTER_MIDDLE}|底{_AFTER_BOTTOM}|末{_AFTER_LAST})")
-_FESTIVAL = (r"(?P<fest>春节|除夕|农历新年|大年三十|元旦|平安夜|劳动节|圣诞节|双十节|清明节|圣诞(?=假|期间|前|当|夜)"
+_FESTIVAL = (r"(?P<fest>春节|除夕|农历新年|大年三十|元旦|平安夜|劳动节|圣诞节|双十[一二]|双1[12](?!\d)|双十节|双十国庆|清明节"
+             r"|圣诞(?=假|期间|前|当|夜)"
              r"|(?<![\d一二三四五六七八九十])五一(?=假|期间|前|后|当天|黄金周|长假|小长假)"
              r"|(?:元宵|端午|中秋|七夕|重阳|国庆|清明)(?:节|日|(?=假|期间|前|后|当|夜|晚|[,.;:!?、。\s]|$)))")
 
@@ -482,12 +483,15 @@ def _week(m: re.Match, folded: str, opts: _Options) -> _Value:
 
 
 def _weekday(m: re.Match, folded: str, opts: _Options) -> _Value:
-    """周三, 星期天, 礼拜五 without a week: last, this or next week's, by :func:`_choose`."""
-    weekday = _WEEKDAYS[m["wd"]]
+    """周三, 星期天, 礼拜五 without a week: last, this or next week's, by :func:`_choose`.
+    A bare 周末 is chosen the same way (by its Saturday) and is that week, like 本周末."""
+    weekend = m["wd"] is None
+    weekday = _WEEKDAYS["六"] if weekend else _WEEKDAYS[m["wd"]]
 
     def value(ctx: _Ctx) -> _Span | None:
         this_week = _monday(ctx.around) + dt.timedelta(days=weekday)
-        return _choose(lambda k: _day_span(this_week + dt.timedelta(weeks=k), "reference"), ctx, _WINDOW_WEEKDAY)
+        day = _choose(lambda k: _day_span(this_week + dt.timedelta(weeks=k), "reference"), ctx, _WINDOW_WEEKDAY)
+        return _week_span(day.start, "reference") if weekend and day else day
     return value
 
 
@@ -724,7 +728,8 @@ _RULES = [
           r"|下一周|本周|这一周|这个?(?:周|星期|礼拜)|本星期|当周|同周)(?:(?P<wd>[一二三四五六日天])|(?P<wp>初|末|中))?"
           r"(?!年|岁|边|围|期)", _week),
     _rule("weekday", "week",
-          rf"(?<![\d{_CN_NUMERAL}每隔上下本这个当同])(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?!年|岁)", _weekday),
+          rf"(?<![\d{_CN_NUMERAL}每隔上下本这个当同])(?:(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?!年|岁)|周末(?!版))",
+          _weekday),
     _rule("counted", "relative",
           rf"{_NOT_AFTER_NUMBER}(?P<n>{_COUNT})\s*(?P<u>天|日|周|个?星期|个?礼拜|个月|年)(?P<dir>以前|之前|前|以后|之后|后)",
           _counted),
