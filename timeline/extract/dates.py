@@ -7,7 +7,7 @@ How it works
    is an offset into the text as written.
 2. A table of rules (``_RULES``), each a regular expression and a small parse
    function, proposes *atoms*: 2025年12月, 4日, 上周三, 春节, 八年前, 同年6月…
-   Leftmost-longest atoms win; atoms after 每/逢 (frequency) are dropped.
+   Leftmost-longest atoms win; atoms after 每/每逢 (frequency) are dropped.
 3. Atoms combine: ``A至B`` ranges of calendar dates (the end may leave out what
    the start says: 2月10日—16日), openings (``X以来``, ``自X起``, ``从X开始``,
    ``X至今``) and a weekday with its date in brackets (周二（2月18日）).
@@ -39,7 +39,15 @@ Decisions (GUIDELINES.md gives the value formats)
 * N天前/N年前 count from the reference; N天后/N年后 from the last date resolved
   (两年后 after 2019年 is 2021), else from the reference.
 * A day qualified by a time zone (美东时间13日) keeps the stated day; the zone is
-  not part of the span.
+  not part of the span.  Taiwan's 今（18）日 is the stated day.
+* A bare 周末 is the week of the nearest weekend (chosen like a weekday), at week
+  precision like 本周末.  A bare N号 is a day only next to a time of day, a range
+  or an opening (15号上午, 15号到17号), never in 3号线 or 5号楼.  A two-digit year
+  is read only before a month (15年3月 → 2015-03).
+* Festivals: lunar ones (春节, 除夕, 元宵, 端午, 七夕, 中秋, 重阳) and lunar dates
+  (正月初一, 农历八月十五, 腊月二十三) through lunardate; 清明 by its solar-term
+  formula; fixed ones (元旦, 五一, 国庆 — 10 October with ``taiwan=True`` —,
+  双十一, 圣诞).
 * Not dates: N日战争 (a war's name), 第3日, 每年/每周三/每月15日, 今日俄罗斯-style
   outlet names, event names written as month·day (“9·11”), another country's
   national day (美国国庆日), fiscal years (2025年度, 2025财年: returned by
