@@ -48,24 +48,43 @@ class SentenceContext:
     simplified: str
     dates: list[PlacedDate]
     entities: list[EntityMention]
+    #: The last date of the paragraph's earlier sentences, for sentences with none.
+    carried: PlacedDate | None = None
 
 
 def _span_in(start: int, end: int, outer_start: int, outer_end: int) -> bool:
     return outer_start <= start and end <= outer_end
 
 
-def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int) -> TemporalExpression | None:
+def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int) -> PlacedDate | None:
     """The date of a clause: in it (nearest before the trigger, else first after),
-    else the nearest earlier in the sentence, else the first later in it."""
+    else the nearest earlier in the sentence, else the last date of the earlier
+    sentences of its paragraph (会后, 随后 report on what was just dated).  A date
+    later in the sentence belongs to another clause's event."""
     inside = [d for d in ctx.dates if _span_in(d.start, d.end, clause.start, clause.end)]
     if inside:
         before = [d for d in inside if d.start <= trigger_at]
-        return (before[-1] if before else inside[0]).value
+        return before[-1] if before else inside[0]
     earlier = [d for d in ctx.dates if d.end <= clause.start]
     if earlier:
-        return earlier[-1].value
-    later = [d for d in ctx.dates if d.start >= clause.end]
-    return later[0].value if later else None
+        return earlier[-1]
+    return ctx.carried
+
+
+#: 并 joins two predicates ("出席峰会并发表讲话"): each may be an event.  Not 并不/并未…
+COORDINATION = re.compile(r"(?<=[^，,、；;])并(?=[^不未非没无且列入称])")
+
+
+def predicate_clauses(sentence: Span) -> list[Span]:
+    """The sentence's clauses, each further split before a coordinating 并."""
+    out: list[Span] = []
+    for clause in clauses(sentence):
+        cut = clause.start
+        for match in COORDINATION.finditer(to_simplified(clause.text)):
+            out.append(Span(clause.text[cut - clause.start:match.start()], cut, clause.start + match.start()))
+            cut = clause.start + match.start()
+        out.append(Span(clause.text[cut - clause.start:], cut, clause.end))
+    return out
 
 
 class EventExtractor:
@@ -86,13 +105,17 @@ class EventExtractor:
         for section, spans in sections:
             reference = section.reference_date or document.published_date
             resolver = DateResolver(reference, taiwan=document.taiwan) if reference else None
+            carried: PlacedDate | None = None
             for sentence in spans:
                 entities = [e.shifted(sentence.start) for e in next(mentions)]
                 if resolver is None:
                     continue  # nothing to resolve the dates against
                 ctx = self._context(sentence, entities, resolver)
+                if carried and "\n" not in document.clean_text[carried.end:sentence.start]:
+                    ctx.carried = carried
+                carried = ctx.dates[-1] if ctx.dates else ctx.carried
                 is_heading = any(_span_in(sentence.start, sentence.end, s, e) for s, e in headings)
-                for clause in clauses(sentence):
+                for clause in predicate_clauses(sentence):
                     event, last_person = self._clause_event(document, reference, ctx, clause, last_person,
                                                             is_heading, section.index)
                     if event is not None:
@@ -119,9 +142,12 @@ class EventExtractor:
             return None, last_person
         trigger_at = clause.start + hit.start
         before_trigger = ctx.simplified[:trigger_at - ctx.span.start]
-        if self.triggers.blocker(before_trigger + clause_simple[hit.start:hit.end]):
+        if self.triggers.blocker(before_trigger, clause_simple) or _in_speech(ctx, clause):
             return None, last_person
-        date = _governing_date(ctx, clause, trigger_at)
+        placed = _governing_date(ctx, clause, trigger_at)
+        if placed is not None and placed is ctx.carried and not self._may_carry(clause_simple, hit, placed, reference):
+            placed = None
+        date = placed.value if placed else None
         if date is None and not is_heading:
             return None, last_person
         actors = self._actors(ctx, clause, clause_simple, trigger_at, last_person)
@@ -135,7 +161,7 @@ class EventExtractor:
         else:
             start, end, precision = date.start_date, date.end_date, date.precision
             date_source = "explicit" if date.anchor == "absolute" else (
-                "anaphora" if date.anchor == "previous" else "dateline-relative")
+                "anaphora" if date.anchor == "previous" or placed is ctx.carried else "dateline-relative")
             date_text = date.text
             since = date.since and not date.future
         status = self._status(clause_simple, hit, start, end, reference, since)
@@ -149,6 +175,14 @@ class EventExtractor:
         )
         event.confidence = _confidence(event)
         return event, last_person
+
+    def _may_carry(self, clause: str, hit: TriggerHit, carried: PlacedDate, reference: dt.date) -> bool:
+        """A paragraph's last date dates a clause that has none only when the
+        clause points back (会后, 随后…), and never dates a statement in the
+        future of the dateline (its own words are already said)."""
+        if not any(m in clause for m in self.triggers.carry_markers):
+            return False
+        return not (hit.type == "statement" and carried.value.start_date > reference)
 
     def _actors(self, ctx: SentenceContext, clause: Span, clause_simple: str, trigger_at: int,
                 last_person: ActorRef | None) -> list[ActorRef]:
@@ -230,6 +264,19 @@ class EventExtractor:
         after = ctx.span.text[trigger_at - ctx.span.start:]
         quoted = [m.group("q") for m in QUOTE_RE.finditer(after)]
         return "".join(quoted) if quoted else None
+
+
+#: Quoted speech longer than this is someone's words: events inside belong to the statement.
+SPEECH_MIN = 12
+
+
+def _in_speech(ctx: SentenceContext, clause: Span) -> bool:
+    """True when the clause lies inside a long quotation of the sentence."""
+    for m in QUOTE_RE.finditer(ctx.span.text):
+        start, end = ctx.span.start + m.start("q"), ctx.span.start + m.end("q")
+        if end - start >= SPEECH_MIN and start <= clause.start and clause.end <= end + 2:
+            return True
+    return False
 
 
 def _cued(ctx: SentenceContext, entity: EntityMention) -> bool:

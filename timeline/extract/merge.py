@@ -9,8 +9,10 @@ articles (an incoming event against stored ones, in :mod:`timeline.ingest`):
   week apart stay two events; a week or season may hold a day-level mention
   only within an article, where it is the same report being more precise;
 * at least one shared actor, or no actors on one side (a headline, a bare
-  "会谈"), and no clash of agents for statements (two people speaking on the
-  same day are two statements).
+  "会谈"); and, for directed types (a strike, a statement, a visit: not the
+  symmetric ones of triggers.json such as talks), a shared agent when both name
+  one — Israel's and America's strikes on Iran the same month are two events,
+  two people speaking the same day are two statements.
 
 A candidate dated only by its dateline (a headline) joins the first event of its
 type that shares an actor, whatever that event's date: the body dates it.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 
 from timeline.extract.model import ExtractedEvent
+from timeline.extract.triggers import load_triggers
 
 #: Precisions ordered from fine to coarse.
 RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4}
@@ -39,13 +42,17 @@ def compatible_actors(a: set[str], b: set[str]) -> bool:
 
 
 def _agents(event: ExtractedEvent) -> set[str]:
-    return {x.key for x in event.actors if x.role == "agent" and x.kind == "person"}
+    """The agents that identify who acted: the people when any is named."""
+    agents = [x for x in event.actors if x.role == "agent"]
+    people = {x.key for x in agents if x.kind == "person"}
+    return people or {x.key for x in agents}
 
 
 def same_happening(a: ExtractedEvent, b: ExtractedEvent) -> bool:
     if a.type != b.type or not compatible_actors(a.actor_keys(), b.actor_keys()):
         return False
-    if a.type == "statement" and _agents(a) and _agents(b) and not (_agents(a) & _agents(b)):
+    directed = a.type not in load_triggers().symmetric
+    if directed and _agents(a) and _agents(b) and not (_agents(a) & _agents(b)):
         return False
     if "inferred-from-dateline" in (a.date_source, b.date_source):
         return bool(a.actor_keys() & b.actor_keys()) or a.date_source == b.date_source

@@ -1,8 +1,11 @@
 """Event triggers per type, from timeline/lexicon/triggers.json.
 
 A trigger is a word, or ``A…B`` (A, then B later in the same clause).  Matching
-runs on the simplified copy of one clause; the first type of the file that has a
-match wins, so specific types are listed before generic ones.
+runs on the simplified copy of one clause.  The clause's event is its earliest
+trigger — in Chinese the main predicate comes before its objects — with two
+exceptions: triggers inside a time or setting adverbial (在峰会上, 在会谈前一天)
+do not count, and an announcing verb (宣布) yields to the event it announces.
+At one position the type listed first in the file wins.
 """
 from __future__ import annotations
 
@@ -39,33 +42,71 @@ def _compile(trigger: str) -> re.Pattern[str]:
     return re.compile(f"(?:[^。！？；]{{0,{MAX_GAP}}}?)".join(parts))
 
 
+#: Blocker kinds that stop a clause wherever they stand in it; the others count
+#: only before the trigger (如果 after a trigger starts another thought).
+CLAUSE_WIDE = frozenset({"negation", "boilerplate"})
+#: A verb trigger right before 的 modifies a noun (美俄达成的共识): no event of its own.
+MODIFIER = "的"
+
+
 @dataclass(frozen=True)
 class TriggerLexicon:
     rules: tuple[TypeRule, ...]
     blockers: dict[str, tuple[str, ...]]
     status_markers: dict[str, tuple[str, ...]]
+    #: Types whose agent and counterpart are interchangeable (A会谈B = B会谈A).
+    symmetric: frozenset[str]
+    #: A time or setting adverbial ("在会谈前一天", "在峰会上"): triggers inside are no event.
+    adverbial: re.Pattern[str]
+    #: Statement verbs that announce another event (宣布征收关税 is a sanction).
+    complement_verbs: frozenset[str]
+    #: Words that let a clause with no date of its own take its paragraph's last date.
+    carry_markers: tuple[str, ...]
 
-    def find(self, clause: str) -> TriggerHit | None:
-        """The trigger of ``clause``: of the first type that matches, its earliest hit."""
-        for rule in self.rules:
+    def hits(self, clause: str) -> list[TriggerHit]:
+        """Each type's earliest trigger in ``clause`` outside adverbials, by position
+        (ties: the type listed first)."""
+        shadowed = [m.span() for m in self.adverbial.finditer(clause)]
+        found: list[tuple[int, int, TriggerHit]] = []
+        for order, rule in enumerate(self.rules):
             if any(x in clause for x in rule.excludes):
                 continue
             best: TriggerHit | None = None
             for word, pattern in rule.patterns:
-                match = pattern.search(clause)
-                if match and (best is None or match.start() < best.start):
-                    best = TriggerHit(rule.type, word, match.start(), match.end())
+                for match in pattern.finditer(clause):
+                    if any(s <= match.start() and match.end() <= e for s, e in shadowed):
+                        continue
+                    if clause.startswith(MODIFIER, match.end()):
+                        continue
+                    if best is None or match.start() < best.start:
+                        best = TriggerHit(rule.type, word, match.start(), match.end())
+                    break
             if best is not None:
-                return best
-        return None
+                found.append((best.start, order, best))
+        return [hit for _, _, hit in sorted(found, key=lambda t: (t[0], t[1]))]
+
+    def find(self, clause: str) -> TriggerHit | None:
+        """The clause's event trigger: the earliest one (the main predicate comes
+        first), unless it is an announcing verb followed by another type's trigger."""
+        hits = self.hits(clause)
+        if not hits:
+            return None
+        first = hits[0]
+        if first.word in self.complement_verbs:
+            announced = [h for h in hits if h.type != first.type and h.start >= first.end]
+            if announced:
+                return announced[0]
+        return first
 
     def rule(self, event_type: str) -> TypeRule:
         return next(r for r in self.rules if r.type == event_type)
 
-    def blocker(self, text: str) -> str | None:
-        """The kind of blocker (conditional, opinion…) found in ``text``, if any."""
+    def blocker(self, before_trigger: str, clause: str) -> str | None:
+        """The kind of blocker (conditional, opinion, negation…) that stops a
+        clause, given the sentence up to the trigger and the clause."""
         for kind, words in self.blockers.items():
-            if any(w in text for w in words):
+            scope = clause if kind in CLAUSE_WIDE else before_trigger
+            if any(w in scope for w in words):
                 return kind
         return None
 
@@ -85,4 +126,5 @@ def load_triggers() -> TriggerLexicon:
     )
     blockers = {k: tuple(v) for k, v in data["blockers"].items() if k != "about"}
     status = {k: tuple(v) for k, v in data["status"].items() if k != "about"}
-    return TriggerLexicon(rules, blockers, status)
+    return TriggerLexicon(rules, blockers, status, frozenset(data["symmetric"]), re.compile(data["adverbial"]),
+                          frozenset(data["complement_verbs"]), tuple(data["carry_markers"]))
