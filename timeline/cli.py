@@ -175,8 +175,9 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
 def ingest(paths: tuple[str, ...], published: dt.date | None, quiet: bool) -> None:
     """Read, extract and store articles: files, folders or globs.
 
-    One transaction per article; an article already stored is skipped; a file that
-    cannot be read is reported and the rest go on (exit status 1 at the end).
+    One transaction per article; an article already stored is skipped; a near-duplicate
+    of a stored one is stored linked to it, without events; a file that cannot be
+    read is reported and the rest go on (exit status 1 at the end).
     """
     from timeline import get_db
     from timeline.extract.read import ReadError, read_path
@@ -184,7 +185,7 @@ def ingest(paths: tuple[str, ...], published: dt.date | None, quiet: bool) -> No
 
     files = _expand(paths)
     database = get_db()
-    new = again = events = 0
+    new = duplicates = again = events = 0
     failures: list[str] = []
     with click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True,
                            item_show_func=lambda p: p.name if p else None) as bar:
@@ -196,15 +197,16 @@ def ingest(paths: tuple[str, ...], published: dt.date | None, quiet: bool) -> No
                 continue
             with database.session() as session:
                 result = ingest_document(session, document)
-            new += result.created
+            duplicates += result.created and result.duplicate_of is not None
+            new += result.created and result.duplicate_of is None
             again += not result.created
             events += result.event_count if result.created else 0
             if not quiet:
                 click.echo(result.describe(), err=True)
     for failure in failures:
         click.echo(f"error: {failure}", err=True)
-    click.echo(f"{len(files)} files: {new} new articles with {events} events, {again} already stored, "
-               f"{len(failures)} failed", err=True)
+    click.echo(f"{len(files)} files: {new} new articles with {events} events, {duplicates} near-duplicates, "
+               f"{again} already stored, {len(failures)} failed", err=True)
     if failures:
         sys.exit(1)
 

@@ -3,23 +3,49 @@
 * The same content twice is a no-op: ``articles.content_hash`` is unique, and a
   concurrent insert of the same article loses on that constraint, not on a
   check-then-insert.
-* An incoming event that is a stored event's happening (the rule of
-  :mod:`timeline.extract.merge`: same type, same precision, overlapping span,
-  a shared actor) becomes a new mention of it, never a second row.  Matching
-  runs while the transaction holds the database's write lock (SQLite: the
-  article insert takes it; PostgreSQL: an advisory lock), so two articles about
-  one happening ingested at the same time still give one event.
+* A near-duplicate (:mod:`timeline.duplicates`: the same story re-published
+  with small changes, a corrected version at the same URL, the same story in
+  traditional characters) is stored with outcome ``duplicate``, a reason that
+  names its original and the similarity, and ``duplicate_of_id``; it is not
+  extracted, so it adds no event and no mention: a story is counted once.
+* An article that yields no event is stored with outcome ``no_events`` and the
+  extractor's reason.
+* Cross-article matching.  An incoming event joins a live stored event — it
+  becomes new mentions of it, never a second row — when
+  :func:`timeline.extract.merge.same_happening` holds for the pair (the same
+  type; the same precision and overlapping spans, so a year-level mention
+  such as 去年的谈判 never swallows a day-level event and two rounds of talks a
+  week apart stay two; no clash of speakers for statements) and they share at
+  least two actors, or every actor of the side that names only one.  The
+  second condition is stricter than within an article: across articles "the
+  United States" alone does not make US–Iran and US–Russia talks on the same
+  day one happening.  Among several matches the one sharing the most actors
+  wins.  Stored events starting more than :data:`MATCH_LOOKBACK` before the
+  incoming one are not looked at, which keeps the lookup an index range scan.
+  An article's own events are never matched against each other: extraction
+  has already decided which of its mentions are one happening.
+* A later report settles a stored planned event: its status becomes the
+  incoming occurred, ongoing, cancelled or postponed.
+* Matching and the near-duplicate check run while the transaction holds the
+  database's write lock (SQLite: the article insert takes it; PostgreSQL: an
+  advisory lock), so two articles about one happening ingested at the same
+  time still give one event, and two copies of one story still give one
+  original.
 """
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
 from sqlalchemy import exists, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from timeline.duplicates import Fingerprint, Original
 from timeline.extract.aliases import fold
+from timeline.extract.merge import same_happening
 from timeline.extract.model import ActorRef, ExtractedEvent, PlaceRef
 from timeline.extract.pipeline import EXTRACTOR_VERSION, Extraction, extract
 from timeline.extract.read import Document
@@ -40,6 +66,12 @@ from timeline.models import (
 
 #: Any constant: the key of the PostgreSQL advisory lock that serializes event matching.
 MATCH_LOCK_KEY = 7_316_482
+#: A stored event must start at most this long before an incoming one to be compared with it.
+MATCH_LOOKBACK = dt.timedelta(days=400)
+#: Shared actors needed across articles (fewer only when one side names fewer).
+SHARED_ACTORS = 2
+#: The statuses a later report may give a stored planned event.
+SETTLED = ("occurred", "ongoing", "cancelled", "postponed")
 
 Row = TypeVar("Row")
 
@@ -53,10 +85,16 @@ class IngestResult:
     name: str
     event_count: int = 0
     merged_count: int = 0
+    duplicate_of: int | None = None
+    reason: str | None = None
 
     def describe(self) -> str:
         if not self.created:
             return f"{self.name}: already stored as article {self.article_id}"
+        if self.duplicate_of is not None:
+            return f"{self.name}: article {self.article_id}, {self.reason}; no events of its own"
+        if not self.event_count:
+            return f"{self.name}: article {self.article_id}, no events: {self.reason}"
         merged = f" ({self.merged_count} joined stored events)" if self.merged_count else ""
         return f"{self.name}: article {self.article_id}, {self.event_count} events{merged}"
 
@@ -65,34 +103,58 @@ def _find_article(session: Session, content_hash: str) -> Article | None:
     return session.scalar(select(Article).where(Article.content_hash == content_hash))
 
 
+def _already_stored(article: Article, name: str) -> IngestResult:
+    return IngestResult(article.id, False, name, article.event_count, duplicate_of=article.duplicate_of_id,
+                        reason=article.outcome_reason)
+
+
+def _serialize_matching(session: Session) -> None:
+    """Hold the write lock until commit.  SQLite's is already held since the
+    article insert; PostgreSQL's row locks do not cover reads, so take an
+    advisory lock that every ingest takes."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MATCH_LOCK_KEY})
+
+
 def ingest_document(session: Session, document: Document,
                     extractor: Callable[[Document], Extraction] = extract) -> IngestResult:
-    """Extract ``document`` and store it with its events, in one transaction (committed)."""
+    """Store ``document`` with its events, or as a near-duplicate of a stored
+    article, in one transaction (committed)."""
     existing = _find_article(session, document.content_hash)
     if existing is not None:
-        return IngestResult(existing.id, False, document.name, existing.event_count)
-    extraction = extractor(document)
+        return _already_stored(existing, document.name)
+    fingerprint = Fingerprint(document)
+    original = fingerprint.find_original(session)
+    extraction = extractor(document) if original is None else None  # a duplicate costs no extraction
     try:
-        article = _article_row(document, extraction)
+        article = _article_row(document)
         session.add(article)
-        session.flush()  # takes SQLite's write lock; a duplicate fails here
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MATCH_LOCK_KEY})
-        merged = sum(store_event(session, article, document, event) for event in extraction.events)
+        session.flush()  # takes SQLite's write lock; the same content fails here
+        _serialize_matching(session)
+        if original is None:  # a copy may have landed while this one was being extracted
+            original = fingerprint.find_original(session, exclude_id=article.id)
+        merged = 0
+        if original is not None:
+            _record_duplicate(article, original)
+        elif extraction is not None:
+            _record_extraction(article, extraction)
+            writer = EventWriter(session, article, document)
+            merged = sum(writer.store(event) for event in extraction.events)
         session.commit()
     except IntegrityError:
         session.rollback()
         existing = _find_article(session, document.content_hash)
         if existing is None:
             raise
-        return IngestResult(existing.id, False, document.name, existing.event_count)
+        return _already_stored(existing, document.name)
     except BaseException:
         session.rollback()
         raise
-    return IngestResult(article.id, True, document.name, len(extraction.events), merged)
+    return IngestResult(article.id, True, document.name, article.event_count, merged,
+                        article.duplicate_of_id, article.outcome_reason)
 
 
-def _article_row(document: Document, extraction: Extraction) -> Article:
+def _article_row(document: Document) -> Article:
     return Article(
         content_hash=document.content_hash,
         outlet=document.outlet,
@@ -106,11 +168,21 @@ def _article_row(document: Document, extraction: Extraction) -> Article:
         source_name=document.name,
         raw_text=document.raw_text,
         clean_text=document.clean_text,
-        outcome="events" if extraction.events else "no_events",
-        outcome_reason=extraction.reason,
-        event_count=len(extraction.events),
-        extractor_version=EXTRACTOR_VERSION,
     )
+
+
+def _record_extraction(article: Article, extraction: Extraction) -> None:
+    article.outcome = "events" if extraction.events else "no_events"
+    article.outcome_reason = extraction.reason
+    article.event_count = len(extraction.events)
+    article.extractor_version = EXTRACTOR_VERSION
+
+
+def _record_duplicate(article: Article, original: Original) -> None:
+    article.outcome = "duplicate"
+    article.outcome_reason = original.reason()
+    article.duplicate_of_id = original.article_id
+    article.event_count = 0
 
 
 # -- entities ----------------------------------------------------------------
@@ -166,23 +238,110 @@ def get_topic(session: Session, slug: str) -> Topic:
 
 # -- events ------------------------------------------------------------------
 
-def find_stored_match(session: Session, event: ExtractedEvent, actor_ids: list[int]) -> Event | None:
-    """A live stored event that is ``event``'s happening (same type and precision,
-    overlapping span, a shared actor)."""
+def as_extracted(stored: Event) -> ExtractedEvent:
+    """A stored event in the form the merge rule compares."""
+    actors = [ActorRef(link.actor.slug, link.actor.name, link.actor.kind, role=link.role)
+              for link in stored.actor_links]
+    return ExtractedEvent(type=stored.type, start_date=stored.start_min, end_date=stored.end_max,
+                          precision=stored.precision, status=stored.status, date_source=stored.date_source,
+                          date_text=stored.date_text, actors=actors, place=None, mentions=[])
+
+
+def shared_actors(stored: ExtractedEvent, incoming: ExtractedEvent) -> int:
+    """How many actors the two share, or 0 when that is too few to be one happening
+    across articles (see the module docstring)."""
+    shared = len(stored.actor_keys() & incoming.actor_keys())
+    needed = min(SHARED_ACTORS, len(stored.actor_keys()), len(incoming.actor_keys()))
+    return shared if shared and shared >= needed else 0
+
+
+def find_stored_match(session: Session, event: ExtractedEvent, actor_ids: list[int],
+                      exclude: Set[int] = frozenset()) -> Event | None:
+    """The live stored event that is ``event``'s happening, if any (module docstring)."""
     if not actor_ids:
         return None
     shared = exists().where(EventActor.event_id == Event.id, EventActor.actor_id.in_(actor_ids))
-    return session.scalar(
+    candidates = session.scalars(
         select(Event)
         .where(Event.type == event.type, Event.precision == event.precision,
-               Event.start_min <= event.end_date, Event.end_max >= event.start_date,
-               Event.merged_into_id.is_(None), Event.deleted_at.is_(None), shared)
+               Event.start_min <= event.end_date, Event.start_min >= event.start_date - MATCH_LOOKBACK,
+               Event.end_max >= event.start_date,
+               Event.merged_into_id.is_(None), Event.deleted_at.is_(None), shared,
+               Event.id.not_in(exclude))
+        .options(selectinload(Event.actor_links).selectinload(EventActor.actor))
         .order_by(Event.start_min, Event.id)
-        .limit(1)
-    )
+    ).all()
+    best, best_shared = None, 0
+    for candidate in candidates:
+        view = as_extracted(candidate)
+        count = shared_actors(view, event)
+        if count > best_shared and same_happening(view, event):
+            best, best_shared = candidate, count
+    return best
 
 
-def _link(session: Session, stored: Event, actors: list[tuple[Actor, str]], topics: list[Topic]) -> None:
+def update_from_later_report(stored: Event, event: ExtractedEvent) -> None:
+    """A later report settles a planned event: occurred, ongoing, cancelled or postponed."""
+    if stored.status == "planned" and event.status in SETTLED:
+        stored.status = event.status
+
+
+class EventWriter:
+    """Stores the events of one article.
+
+    Remembers the events it created, so the article's own events are never
+    matched against each other, and the quotes it added, so two of its events
+    that join one stored event do not quote the same place twice.
+    """
+
+    def __init__(self, session: Session, article: Article, document: Document) -> None:
+        self.session = session
+        self.article = article
+        self.document = document
+        self.created: set[int] = set()
+        self.quoted: set[tuple[int, int]] = set()
+
+    def store(self, event: ExtractedEvent) -> bool:
+        """Store ``event``; True when it joined a stored event."""
+        session = self.session
+        actors = [(get_actor(session, ref), ref.role) for ref in event.actors]
+        topics = [get_topic(session, slug) for slug in event.topics]
+        place = get_place(session, event.place) if event.place else None
+        stored = find_stored_match(session, event, [a.id for a, _ in actors], self.created)
+        if stored is None:
+            stored = Event(type=event.type, title=event.title, start_min=event.start_date, end_max=event.end_date,
+                           precision=event.precision, status=event.status, date_source=event.date_source,
+                           date_text=event.date_text, place=place, confidence=event.confidence,
+                           speech=event.speech, extractor_version=EXTRACTOR_VERSION)
+            session.add(stored)
+            session.flush()
+            self.created.add(stored.id)
+            joined = False
+        else:
+            update_from_later_report(stored, event)
+            if stored.place is None and place is not None:
+                stored.place = place
+            stored.confidence = max(stored.confidence, event.confidence)
+            stored.updated_at = utcnow()  # new evidence: the change feed and row_version see it
+            joined = True
+        _link(stored, actors, topics)
+        self._quote(stored, event)
+        session.flush()
+        return joined
+
+    def _quote(self, stored: Event, event: ExtractedEvent) -> None:
+        for quote in event.mentions:
+            if (stored.id, quote.start) in self.quoted:
+                continue
+            self.quoted.add((stored.id, quote.start))
+            raw_start, raw_end = self.document.raw_span(quote.start, quote.end)
+            # Mention(event=...) appends without loading the stored event's other mentions.
+            self.session.add(Mention(event=stored, article=self.article, quote=quote.text,
+                                     start_offset=quote.start, end_offset=quote.end, raw_start=raw_start,
+                                     raw_end=raw_end, date_text=quote.date_text or event.date_text))
+
+
+def _link(stored: Event, actors: list[tuple[Actor, str]], topics: list[Topic]) -> None:
     have_actors = {link.actor_id for link in stored.actor_links}
     for actor, role in actors:
         if actor.id not in have_actors:
@@ -195,38 +354,3 @@ def _link(session: Session, stored: Event, actors: list[tuple[Actor, str]], topi
             have_topics.add(topic.id)
             stored.topic_links.append(EventTopic(topic_id=topic.id, start_min=stored.start_min,
                                                  end_max=stored.end_max))
-
-
-def store_event(session: Session, article: Article, document: Document, event: ExtractedEvent) -> bool:
-    """Store ``event`` of ``article``; True when it joined a stored event."""
-    actors = [(get_actor(session, ref), ref.role) for ref in event.actors]
-    topics = [get_topic(session, slug) for slug in event.topics]
-    place = get_place(session, event.place) if event.place else None
-    stored = find_stored_match(session, event, [a.id for a, _ in actors])
-    merged = stored is not None
-    if stored is None:
-        stored = Event(type=event.type, title=event.title, start_min=event.start_date, end_max=event.end_date,
-                       precision=event.precision, status=event.status, date_source=event.date_source,
-                       date_text=event.date_text, place=place, confidence=event.confidence,
-                       speech=event.speech, extractor_version=EXTRACTOR_VERSION)
-        session.add(stored)
-    else:
-        _update_from_later_report(stored, event)
-        if stored.place is None and place is not None:
-            stored.place = place
-        stored.confidence = max(stored.confidence, event.confidence)
-    _link(session, stored, actors, topics)
-    for quote in event.mentions:
-        raw_start, raw_end = document.raw_span(quote.start, quote.end)
-        stored.mentions.append(Mention(article=article, quote=quote.text, start_offset=quote.start,
-                                       end_offset=quote.end, raw_start=raw_start, raw_end=raw_end,
-                                       date_text=quote.date_text or event.date_text))
-    session.flush()
-    return merged
-
-
-def _update_from_later_report(stored: Event, event: ExtractedEvent) -> None:
-    """A later report settles a planned event: occurred, cancelled or postponed."""
-    if stored.status == "planned" and event.status in ("occurred", "ongoing", "cancelled", "postponed"):
-        stored.status = event.status
-        stored.updated_at = utcnow()

@@ -1,0 +1,131 @@
+"""Near-duplicate articles: the same story re-published with small changes.
+
+A wire story re-published by another outlet, a corrected version at the same
+URL, or the same story converted to traditional characters is a different
+content hash but not a different report.  It is stored (its text is kept and
+it points at its original through ``articles.duplicate_of_id``) and never
+extracted, so its events are not counted twice.
+
+Similarity
+    The Jaccard index of the two texts' sets of character 4-grams
+    ("shingles"), taken over a normal form of the clean text: simplified
+    characters, ASCII width, lower case, letters and digits only.  Markup,
+    punctuation, white space and the script (simplified or traditional) make no
+    difference; a changed sentence changes only the 4-grams that cross it.
+    Two texts are near-duplicates at :data:`TEXT_THRESHOLD` = 0.5 or more.
+    Measured: unrelated articles, and different reports of the same happening,
+    stay under 0.1 (the 16 seed and dev articles pairwise: at most 0.04); one
+    paragraph of six rewritten gives about 0.7, a corrected figure 0.95 or
+    more, the same story in traditional characters 0.95 or more.
+
+Candidates
+    Only articles that are themselves originals (``duplicate_of_id`` is null,
+    so the link is always one hop), and of those only the ones with the same
+    URL, or published within :data:`DATE_WINDOW` (3 days) of the incoming one
+    with a similar title: the overlap coefficient of the titles' character
+    bigrams (shared bigrams over the shorter title's) at least
+    :data:`TITLE_THRESHOLD` = 0.5.  The title only narrows the search; the
+    text decides.  Both lookups are index scans (``ix_articles_url``,
+    ``ix_articles_published_id``), and only candidates' texts are loaded.
+    A copy with a new title at another URL is not found here; its events still
+    join the stored ones through cross-article matching (:mod:`timeline.ingest`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from timeline.extract.read import Document
+from timeline.extract.textnorm import analysis_copy
+from timeline.models import Article
+
+SHINGLE_SIZE = 4
+TEXT_THRESHOLD = 0.5
+TITLE_THRESHOLD = 0.5
+DATE_WINDOW = dt.timedelta(days=3)
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normal_form(text: str) -> str:
+    """Simplified, ASCII-width, lower-case letters and digits of ``text``."""
+    return _NOT_WORD.sub("", analysis_copy(text)).lower()
+
+
+def grams(text: str, size: int) -> frozenset[str]:
+    """The set of ``size``-character substrings of ``text``'s normal form
+    (the whole form when it is shorter)."""
+    form = normal_form(text)
+    if len(form) <= size:
+        return frozenset([form]) if form else frozenset()
+    return frozenset(form[i:i + size] for i in range(len(form) - size + 1))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared elements over the smaller set's size."""
+    smaller = min(len(a), len(b))
+    return len(a & b) / smaller if smaller else 0.0
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard index of the two texts' 4-gram shingles."""
+    return jaccard(grams(a, SHINGLE_SIZE), grams(b, SHINGLE_SIZE))
+
+
+@dataclass(frozen=True)
+class Original:
+    """The stored article an incoming one repeats."""
+
+    article_id: int
+    similarity: float
+    same_url: bool
+
+    def reason(self) -> str:
+        where = "same URL, " if self.same_url else ""
+        return (f"near-duplicate of article {self.article_id} "
+                f"({where}4-gram Jaccard similarity {self.similarity:.2f})")
+
+
+class Fingerprint:
+    """What near-duplicate search needs of one document, computed once."""
+
+    def __init__(self, document: Document) -> None:
+        self.url = document.url
+        self.published = document.published_date
+        self.title = grams(document.title, 2) if document.title else frozenset()
+        self.shingles = grams(document.clean_text, SHINGLE_SIZE)
+
+    def find_original(self, session: Session, exclude_id: int | None = None) -> Original | None:
+        """The most similar stored original at or above the threshold, if any."""
+        near: list = []
+        if self.url:
+            near.append(Article.url == self.url)
+        if self.published is not None and self.title:
+            near.append(and_(Article.published_date.between(self.published - DATE_WINDOW,
+                                                            self.published + DATE_WINDOW),
+                             Article.title.is_not(None)))
+        if not near:
+            return None
+        query = select(Article.id, Article.url, Article.title).where(or_(*near), Article.duplicate_of_id.is_(None))
+        if exclude_id is not None:
+            query = query.where(Article.id != exclude_id)
+        rows = session.execute(query).all()
+        same_url = {row.id for row in rows if self.url and row.url == self.url}
+        candidates = same_url | {row.id for row in rows
+                                 if row.title and overlap(self.title, grams(row.title, 2)) >= TITLE_THRESHOLD}
+        best: Original | None = None
+        for article_id, text in session.execute(select(Article.id, Article.clean_text)
+                                                .where(Article.id.in_(candidates)).order_by(Article.id)):
+            score = jaccard(self.shingles, grams(text, SHINGLE_SIZE))
+            if score >= TEXT_THRESHOLD and (best is None or score > best.similarity):
+                best = Original(article_id, score, article_id in same_url)
+        return best
