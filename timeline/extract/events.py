@@ -71,6 +71,11 @@ def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int) -> Plac
     return ctx.carried
 
 
+#: The resolver's rule for 当天/同日/次日/前一天, which event words can re-anchor.
+ANAPHORA_RULE = "anaphora_day"
+#: How far before such an anaphor an event word may stand ("地震发生当日").
+EVENT_ANAPHOR_REACH = 8
+
 #: 并 joins two predicates ("出席峰会并发表讲话"): each may be an event.  Not 并不/并未…
 COORDINATION = re.compile(r"(?<=[^，,、；;])并(?=[^不未非没无且列入称])")
 
@@ -102,18 +107,28 @@ class EventExtractor:
         sections = [(section, sentences(section.text, section.start)) for section in document.sections]
         all_sentences = [sentence for _, spans in sections for sentence in spans]
         mentions = iter(self.recognizer.find_in_parts([sentence.text for sentence in all_sentences]))
+        previous: TemporalExpression | None = None
+        previous_reference: dt.date | None = None
         for section, spans in sections:
             reference = section.reference_date or document.published_date
-            resolver = DateResolver(reference, taiwan=document.taiwan) if reference else None
+            if reference != previous_reference:
+                previous = None  # another dispatch: 同日 cannot reach back into it
+            previous_reference = reference
+            resolver = DateResolver(reference, taiwan=document.taiwan, previous=previous) if reference else None
             carried: PlacedDate | None = None
             for sentence in spans:
                 entities = [e.shifted(sentence.start) for e in next(mentions)]
                 if resolver is None:
                     continue  # nothing to resolve the dates against
                 ctx = self._context(sentence, entities, resolver)
+                anchored = self._event_anaphora(ctx, found, reference, document.taiwan)
+                if anchored is not None:
+                    resolver = DateResolver(reference, taiwan=document.taiwan, previous=anchored)
                 if carried and "\n" not in document.clean_text[carried.end:sentence.start]:
                     ctx.carried = carried
                 carried = ctx.dates[-1] if ctx.dates else ctx.carried
+                if ctx.dates:
+                    previous = ctx.dates[-1].value
                 is_heading = any(_span_in(sentence.start, sentence.end, s, e) for s, e in headings)
                 for clause in predicate_clauses(sentence):
                     event, last_person = self._clause_event(document, reference, ctx, clause, last_person,
@@ -124,6 +139,32 @@ class EventExtractor:
                 if persons:
                     last_person = _actor(persons[-1])
         return found
+
+    def _event_anaphora(self, ctx: SentenceContext, found: list[ExtractedEvent], reference: dt.date,
+                        taiwan: bool) -> TemporalExpression | None:
+        """Re-anchor "地震发生当日", "会谈次日": a same-day anaphor right after an
+        event word refers to the last event of that type, not to the last date
+        written.  Returns the new anchor for the sentences that follow."""
+        anchored = None
+        for i, placed in enumerate(ctx.dates):
+            if placed.value.rule != ANAPHORA_RULE:
+                continue
+            at = placed.start - ctx.span.start
+            hits = self.triggers.hits(ctx.simplified[max(0, at - EVENT_ANAPHOR_REACH):at])
+            # The first event of that type: the article's main happening of its kind.
+            partner = next((e for e in found if hits and e.type == hits[-1].type
+                            and e.date_source != "inferred-from-dateline"), None)
+            if partner is None:
+                continue
+            anchor = TemporalExpression("", 0, 0, partner.start_date, partner.end_date, partner.precision,
+                                        "event", "previous")
+            redone = DateResolver(reference, taiwan=taiwan, previous=anchor).resolve(placed.value.text)
+            if redone and redone[0].is_date:
+                value = redone[0]
+                value.start, value.end = placed.value.start, placed.value.end
+                ctx.dates[i] = PlacedDate(placed.start, placed.end, value)
+                anchored = value
+        return anchored
 
     @staticmethod
     def _context(sentence: Span, entities: list[EntityMention], resolver: DateResolver) -> SentenceContext:
