@@ -171,6 +171,9 @@ def test_listed_event_body(client):
                            "errors": [{"detail": "no location named 'atlantis'", "parameter": "location"}]}),
     ("country=特朗普", {"detail": "country: no country named '特朗普'",
                        "errors": [{"detail": "no country named '特朗普'", "parameter": "country"}]}),
+    ("article=99999999999", {"detail": "article: Must be greater than or equal to 1 and less than or equal to "
+                             "2147483647.", "errors": [{"detail": "Must be greater than or equal to 1 and less than "
+                                                       "or equal to 2147483647.", "parameter": "article"}]}),
     ("article=99", {"detail": "article: no article with id 99",
                     "errors": [{"detail": "no article with id 99", "parameter": "article"}]}),
     ("status=done", {"detail": "status: Must be one of: occurred, ongoing, planned, cancelled, postponed.",

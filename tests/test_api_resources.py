@@ -47,6 +47,8 @@ def test_merged_event_redirects_to_its_survivor(client):
     ("/api/v1/actors/nobody/events", 404, "Not Found", "no actor nobody"),
     ("/api/v1/topics/nothing", 404, "Not Found", "no topic nothing"),
     ("/api/v1/articles/999", 404, "Not Found", "no article 999"),
+    ("/api/v1/articles/99999999999", 404, "Not Found", "no article 99999999999"),
+    ("/api/v1/actors/99999999999", 404, "Not Found", "no actor 99999999999"),
     ("/api/v1/nowhere", 404, "Not Found", "The requested URL was not found on the server. If you entered the URL "
                                           "manually please check your spelling and try again."),
 ])

@@ -200,8 +200,12 @@ def _resolve(session: Session, name: str, values: Sequence[str], matcher: Matche
     return found
 
 
+#: The largest id an INTEGER column holds; a larger number names no row.
+MAX_ID = 2**31 - 1
+
+
 def _integer(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 def _named_matches(session: Session, values: Sequence[str], model: Any, alias_owner: InstrumentedAttribute,
@@ -688,7 +692,7 @@ def article_page(session: Session, *, outlet: Sequence[str] = (), q: str | None 
 
 
 def find_article(session: Session, article_id: int) -> Article | None:
-    return session.get(Article, article_id)
+    return session.get(Article, article_id) if article_id <= MAX_ID else None
 
 
 def article_events(session: Session, article_id: int) -> list[Event]:

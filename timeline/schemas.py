@@ -15,7 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from timeline.dateformat import PRECISIONS, format_bounds
 from timeline.models import ACTOR_KINDS, ROLES, STATUSES
-from timeline.queries import EVENT_ORDERS, FACET_FIELDS, INTERVALS, EventFilters, utc
+from timeline.queries import EVENT_ORDERS, FACET_FIELDS, INTERVALS, MAX_ID, EventFilters, utc
 from timeline.timedates import parse_span
 
 
@@ -124,7 +124,8 @@ class EventFilterArgs(QuerySchema):
     location = fields.List(fields.String(), metadata={"description": "Place slug, id, name or alias."})
     country = fields.List(fields.String(), metadata={
         "description": "ISO 3166 alpha-3 code or country name: events whose actors or place belong to it."})
-    article = fields.List(fields.Integer(), metadata={"description": "Events reported by this article id."})
+    article = fields.List(fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+                          metadata={"description": "Events reported by this article id."})
     q = fields.String(validate=validate.Length(min=1, max=200),
                       metadata={"description": "Words in the event's title or quotes (all must occur)."})
     date_from = DateBound(end=False, data_key="from", metadata={
