@@ -1,10 +1,10 @@
 """Reading the API's ``from``/``to``: a value becomes the whole span it names.
 
 ``2025`` is the year, ``2025-02`` the month, ``last week`` the Monday..Sunday
-before this one (writing spans out is :mod:`timeline.dateformat`'s job).  ISO forms are read here;
-English phrases go through dateparser, whose ``period`` tells the granularity;
-Chinese phrases go through the project's own resolver, because dateparser
-misreads Chinese (it takes ``2019年`` for "2019 years ago").
+before this one (writing spans out is :mod:`timeline.dateformat`'s job).  ISO
+forms are read here; English phrases go through dateparser, whose ``period``
+tells the granularity; Chinese phrases go through the project's own resolver,
+because dateparser misreads Chinese (it takes ``2019年`` for "2019 years ago").
 """
 from __future__ import annotations
 
