@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from timeline.extract.dates import DateResolver, TemporalExpression
 from timeline.extract.entities import EntityMention, default_recognizer
@@ -21,6 +21,7 @@ from timeline.extract.read import Document
 from timeline.extract.segment import Span, clauses, sentences
 from timeline.extract.textnorm import to_simplified
 from timeline.extract.triggers import TriggerHit, TriggerLexicon, load_triggers
+from timeline.lexicon.load import load_lexicon
 
 PERSON_PRONOUNS = ("他", "她")
 #: Phrases that make the actor after them a mediator.
@@ -50,6 +51,9 @@ class SentenceContext:
     entities: list[EntityMention]
     #: The last date of the paragraph's earlier sentences, for sentences with none.
     carried: PlacedDate | None = None
+    #: Mentions that can be actors: not a country or body that only qualifies the
+    #: next name (美国总统特朗普, 俄外交部), not a country named as a place (在阿曼).
+    actors: list[EntityMention] = field(default_factory=list)
 
 
 def _span_in(start: int, end: int, outer_start: int, outer_end: int) -> bool:
@@ -69,6 +73,34 @@ def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int) -> Plac
     if earlier:
         return earlier[-1]
     return ctx.carried
+
+
+#: An undated clause about an event ("此次谈判由…率团参加") adds its actors and quote
+#: to the section's latest event of its type instead of making one.
+UNDATED = "undated"
+
+
+def _attach(clause_event: ExtractedEvent, found: list[ExtractedEvent]) -> None:
+    target = next((e for e in reversed(found)
+                   if e.type == clause_event.type and e.section == clause_event.section), None)
+    if target is None:
+        return
+    keys = target.actor_keys()
+    target.actors.extend(a.with_role("counterpart" if a.role == "agent" and target.actors else a.role)
+                         for a in clause_event.actors if a.key not in keys)
+    target.mentions.extend(clause_event.mentions)
+
+
+def _with_destination(actors: list[ActorRef], place: PlaceRef) -> list[ActorRef]:
+    """A visit's destination country is its counterpart (访问平壤: North Korea)."""
+    code = place.country
+    if not code or any(a.code == code or (a.kind == "country" and a.key == code.lower()) for a in actors):
+        return actors
+    country = load_lexicon().by_key().get(code.lower())
+    if country is None:
+        return actors
+    return actors + [ActorRef(key=country.key, name=country.name, kind="country", name_en=country.name_en,
+                              code=country.code, role="counterpart", aliases=country.aliases)]
 
 
 #: The resolver's rule for 当天/同日/次日/前一天, which event words can re-anchor.
@@ -104,6 +136,7 @@ class EventExtractor:
         found: list[ExtractedEvent] = []
         last_person: ActorRef | None = None
         headings = [(line.start, line.end) for line in document.lines if line.level > 0]
+        datelines = _dateline_spans(document)
         sections = [(section, sentences(section.text, section.start)) for section in document.sections]
         all_sentences = [sentence for _, spans in sections for sentence in spans]
         mentions = iter(self.recognizer.find_in_parts([sentence.text for sentence in all_sentences]))
@@ -120,7 +153,7 @@ class EventExtractor:
                 entities = [e.shifted(sentence.start) for e in next(mentions)]
                 if resolver is None:
                     continue  # nothing to resolve the dates against
-                ctx = self._context(sentence, entities, resolver)
+                ctx = self._context(sentence, entities, resolver, datelines)
                 anchored = self._event_anaphora(ctx, found, reference, document.taiwan)
                 if anchored is not None:
                     resolver = DateResolver(reference, taiwan=document.taiwan, previous=anchored)
@@ -133,7 +166,11 @@ class EventExtractor:
                 for clause in predicate_clauses(sentence):
                     event, last_person = self._clause_event(document, reference, ctx, clause, last_person,
                                                             is_heading, section.index)
-                    if event is not None:
+                    if event is None:
+                        continue
+                    if event.date_source == UNDATED:
+                        _attach(event, found)
+                    else:
                         found.append(event)
                 persons = [e for e in ctx.entities if e.kind == "person"]
                 if persons:
@@ -167,10 +204,14 @@ class EventExtractor:
         return anchored
 
     @staticmethod
-    def _context(sentence: Span, entities: list[EntityMention], resolver: DateResolver) -> SentenceContext:
+    def _context(sentence: Span, entities: list[EntityMention], resolver: DateResolver,
+                 datelines: list[tuple[int, int]]) -> SentenceContext:
         dates = [PlacedDate(sentence.start + d.start, sentence.start + d.end, d)
                  for d in resolver.resolve(sentence.text) if d.is_date]
-        return SentenceContext(sentence, to_simplified(sentence.text), dates, entities)
+        ctx = SentenceContext(sentence, to_simplified(sentence.text), dates, entities)
+        ctx.actors = [e for e in entities if e.is_actor and not _cued(ctx, e)
+                      and not any(_span_in(e.start, e.end, s, t) for s, t in datelines)]
+        return ctx
 
     # -- per clause ---------------------------------------------------------
     def _clause_event(self, document: Document, reference: dt.date, ctx: SentenceContext, clause: Span,
@@ -189,7 +230,8 @@ class EventExtractor:
         if placed is not None and placed is ctx.carried and not self._may_carry(clause_simple, hit, placed, reference):
             placed = None
         date = placed.value if placed else None
-        if date is None and not is_heading:
+        undated = date is None and not is_heading
+        if undated and hit.type == "statement":
             return None, last_person
         actors = self._actors(ctx, clause, clause_simple, trigger_at, last_person)
         rule = self.triggers.rule(hit.type)
@@ -197,7 +239,8 @@ class EventExtractor:
             return None, last_person
         if date is None:
             start = end = reference
-            precision, date_source, date_text = "day", "inferred-from-dateline", None
+            precision, date_text = "day", None
+            date_source = UNDATED if undated else "inferred-from-dateline"
             since = False
         else:
             start, end, precision = date.start_date, date.end_date, date.precision
@@ -207,10 +250,13 @@ class EventExtractor:
             since = date.since and not date.future
         status = self._status(clause_simple, hit, start, end, reference, since)
         quote = self._quote(document, ctx, clause, actors)
+        place = self._place(ctx, clause)
+        if hit.type == "visit" and place is not None:
+            actors = _with_destination(actors, place)
         event = ExtractedEvent(
             type=hit.type, start_date=start, end_date=end, precision=precision, status=status,
             date_source=date_source, date_text=date_text, actors=actors,
-            place=self._place(ctx, clause), mentions=[quote],
+            place=place, mentions=[quote],
             speech=self._speech(ctx, trigger_at) if hit.type == "statement" else None,
             section=section_index,
         )
@@ -242,7 +288,7 @@ class EventExtractor:
                 seen.add(ref.key)
                 actors.append(ref)
 
-        in_clause = [e for e in ctx.entities if e.is_actor and _span_in(e.start, e.end, clause.start, clause.end)]
+        in_clause = [e for e in ctx.actors if _span_in(e.start, e.end, clause.start, clause.end)]
         for e in in_clause:
             if any(s <= e.start and e.end <= t for s, t in mediators):
                 role = "mediator"
@@ -254,7 +300,7 @@ class EventExtractor:
             if stripped.startswith(PERSON_PRONOUNS) and last_person is not None:
                 add(last_person.with_role("agent"))
             else:
-                earlier = [e for e in ctx.entities if e.is_actor and e.end <= clause.start]
+                earlier = [e for e in ctx.actors if e.end <= clause.start]
                 if earlier:
                     add(_actor(earlier[0]).with_role("agent"))
         return actors
@@ -307,6 +353,17 @@ class EventExtractor:
         return "".join(quoted) if quoted else None
 
 
+def _dateline_spans(document: Document) -> list[tuple[int, int]]:
+    """Where the sections' datelines stand: the agency and byline there are no actors."""
+    spans = []
+    for section in document.sections:
+        if section.dateline:
+            at = document.clean_text.find(section.dateline, section.start)
+            if at >= 0:
+                spans.append((at, at + len(section.dateline)))
+    return spans
+
+
 #: Quoted speech longer than this is someone's words: events inside belong to the statement.
 SPEECH_MIN = 12
 
@@ -318,6 +375,24 @@ def _in_speech(ctx: SentenceContext, clause: Span) -> bool:
         if end - start >= SPEECH_MIN and start <= clause.start and clause.end <= end + 2:
             return True
     return False
+
+
+#: What may stand between a qualifier and the name it qualifies: titles, not
+#: conjunctions, prepositions or punctuation (美国总统特朗普, not 美国和伊朗).
+QUALIFIER_GAP = re.compile(r"[^\s，,。；;：:、和与同及跟对向在将于的并而“”「」（）()]{0,8}")
+QUALIFIED_KINDS = ("person", "organization", "group", "place")
+
+
+def _qualifies(ctx: SentenceContext, entity: EntityMention) -> bool:
+    """True when a country or body only qualifies the name right after it."""
+    if entity.kind not in ("country", "organization"):
+        return False
+    following = [e for e in ctx.entities if e.start >= entity.end]
+    if not following:
+        return False
+    nxt = min(following, key=lambda e: e.start)
+    gap = ctx.simplified[entity.end - ctx.span.start:nxt.start - ctx.span.start]
+    return nxt.kind in QUALIFIED_KINDS and QUALIFIER_GAP.fullmatch(gap) is not None
 
 
 def _cued(ctx: SentenceContext, entity: EntityMention) -> bool:
