@@ -11,7 +11,10 @@ it merges with a dated event of the body.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 from dataclasses import dataclass, field
 
 from timeline.extract.dates import DateResolver, TemporalExpression
@@ -24,6 +27,8 @@ from timeline.extract.triggers import TriggerHit, TriggerLexicon, load_triggers
 from timeline.lexicon.load import load_lexicon
 
 PERSON_PRONOUNS = ("他", "她")
+#: A question reports nothing ("谈判地点为何选在阿曼？").
+QUESTION_ENDS = ("？", "?", "吗")
 #: Phrases that make the actor after them a mediator.
 MEDIATOR_PATTERNS = (re.compile(r"在(?P<x>[^，,。]{1,20}?)(?:的)?(?:斡旋|调解|主持|协调)下"),
                      re.compile(r"由(?P<x>[^，,。]{1,20}?)(?:斡旋|调解|主持)"))
@@ -149,6 +154,7 @@ class EventExtractor:
             previous_reference = reference
             resolver = DateResolver(reference, taiwan=document.taiwan, previous=previous) if reference else None
             carried: PlacedDate | None = None
+            recent: list[ActorRef] = []
             for sentence in spans:
                 entities = [e.shifted(sentence.start) for e in next(mentions)]
                 if resolver is None:
@@ -163,9 +169,10 @@ class EventExtractor:
                 if ctx.dates:
                     previous = ctx.dates[-1].value
                 is_heading = any(_span_in(sentence.start, sentence.end, s, e) for s, e in headings)
-                for clause in predicate_clauses(sentence):
+                is_question = sentence.text.rstrip("”」』）) ").endswith(QUESTION_ENDS)
+                for clause in ([] if is_question else predicate_clauses(sentence)):
                     event, last_person = self._clause_event(document, reference, ctx, clause, last_person,
-                                                            is_heading, section.index)
+                                                            recent, is_heading, section.index)
                     if event is None:
                         continue
                     if event.date_source == UNDATED:
@@ -175,6 +182,9 @@ class EventExtractor:
                 persons = [e for e in ctx.entities if e.kind == "person"]
                 if persons:
                     last_person = _actor(persons[-1])
+                for mention in ctx.actors:
+                    ref = _actor(mention)
+                    recent[:] = [r for r in recent if r.key != ref.key] + [ref]
         return found
 
     def _event_anaphora(self, ctx: SentenceContext, found: list[ExtractedEvent], reference: dt.date,
@@ -203,19 +213,20 @@ class EventExtractor:
                 anchored = value
         return anchored
 
-    @staticmethod
-    def _context(sentence: Span, entities: list[EntityMention], resolver: DateResolver,
+    def _context(self, sentence: Span, entities: list[EntityMention], resolver: DateResolver,
                  datelines: list[tuple[int, int]]) -> SentenceContext:
         dates = [PlacedDate(sentence.start + d.start, sentence.start + d.end, d)
                  for d in resolver.resolve(sentence.text) if d.is_date]
         ctx = SentenceContext(sentence, to_simplified(sentence.text), dates, entities)
-        ctx.actors = [e for e in entities if e.is_actor and not _cued(ctx, e)
-                      and not any(_span_in(e.start, e.end, s, t) for s, t in datelines)]
+        shadowed = datelines + [(sentence.start + m.start(), sentence.start + m.end())
+                                for m in self.triggers.adverbial.finditer(ctx.simplified)]
+        ctx.actors = [e for e in entities if e.is_actor and not _cued(ctx, e) and not _sourced(ctx, e)
+                      and not any(_span_in(e.start, e.end, s, t) for s, t in shadowed)]
         return ctx
 
     # -- per clause ---------------------------------------------------------
     def _clause_event(self, document: Document, reference: dt.date, ctx: SentenceContext, clause: Span,
-                      last_person: ActorRef | None, is_heading: bool,
+                      last_person: ActorRef | None, recent: list[ActorRef], is_heading: bool,
                       section_index: int) -> tuple[ExtractedEvent | None, ActorRef | None]:
         offset = clause.start - ctx.span.start
         clause_simple = ctx.simplified[offset:offset + len(clause.text)]
@@ -231,9 +242,9 @@ class EventExtractor:
             placed = None
         date = placed.value if placed else None
         undated = date is None and not is_heading
-        if undated and hit.type == "statement":
-            return None, last_person
-        actors = self._actors(ctx, clause, clause_simple, trigger_at, last_person)
+        if hit.type == "statement" and (undated or (date is not None and date.start_date > reference)):
+            return None, last_person  # words are said by the dateline, not after it
+        actors = self._actors(ctx, clause, clause_simple, trigger_at, last_person, recent)
         rule = self.triggers.rule(hit.type)
         if rule.needs_agent and not any(a.role == "agent" for a in actors):
             return None, last_person
@@ -272,10 +283,12 @@ class EventExtractor:
         return not (hit.type == "statement" and carried.value.start_date > reference)
 
     def _actors(self, ctx: SentenceContext, clause: Span, clause_simple: str, trigger_at: int,
-                last_person: ActorRef | None) -> list[ActorRef]:
+                last_person: ActorRef | None, recent: list[ActorRef]) -> list[ActorRef]:
         """Actors of the clause: before the trigger agents, after it counterparts;
-        mediators by phrase.  With no agent in the clause, the sentence's first
-        agent carries over; a clause opening with 他/她 refers to the last person."""
+        mediators by phrase.  两国/双方/两人 stand for the last actors of that kind
+        named before (``recent``, oldest first).  With no agent in the clause, the
+        sentence's first agent carries over; a clause opening with 他/她 refers to
+        the last person."""
         mediators: set[tuple[int, int]] = set()
         for pattern in MEDIATOR_PATTERNS:
             for m in pattern.finditer(ctx.simplified):
@@ -295,14 +308,22 @@ class EventExtractor:
             else:
                 role = "agent" if e.start < trigger_at else "counterpart"
             add(_actor(e).with_role(role))
+        for word, (kind, count) in load_references().items():
+            at = clause_simple.find(word)
+            if at < 0 or sum(a.kind == kind for a in actors) >= count:
+                continue
+            role = "agent" if clause.start + at < trigger_at else "counterpart"
+            for ref in [r for r in recent if r.kind == kind][-count:]:
+                add(ref.with_role(role))
         if not any(a.role == "agent" for a in actors):
             stripped = clause_simple.lstrip("，,、；; 　")
             if stripped.startswith(PERSON_PRONOUNS) and last_person is not None:
                 add(last_person.with_role("agent"))
             else:
                 earlier = [e for e in ctx.actors if e.end <= clause.start]
-                if earlier:
-                    add(_actor(earlier[0]).with_role("agent"))
+                subjects = [e for e in earlier if not _qualifies(ctx, e)] or earlier
+                if subjects:
+                    add(_actor(subjects[0]).with_role("agent"))
         return actors
 
     def _place(self, ctx: SentenceContext, clause: Span) -> PlaceRef | None:
@@ -353,6 +374,13 @@ class EventExtractor:
         return "".join(quoted) if quoted else None
 
 
+@lru_cache(maxsize=1)
+def load_references() -> dict[str, tuple[str, int]]:
+    """Words such as 两国 and 两人: the kind and number of actors they stand for."""
+    data = json.loads(resources.files("timeline.lexicon").joinpath("references.json").read_text("utf-8"))
+    return {word: (r["kind"], r["count"]) for word, r in data["references"].items()}
+
+
 def _dateline_spans(document: Document) -> list[tuple[int, int]]:
     """Where the sections' datelines stand: the agency and byline there are no actors."""
     spans = []
@@ -393,6 +421,16 @@ def _qualifies(ctx: SentenceContext, entity: EntityMention) -> bool:
     nxt = min(following, key=lambda e: e.start)
     gap = ctx.simplified[entity.end - ctx.span.start:nxt.start - ctx.span.start]
     return nxt.kind in QUALIFIED_KINDS and QUALIFIER_GAP.fullmatch(gap) is not None
+
+
+#: "据新华社报道", "据伊方介绍": the source of a report is not an actor of what it reports.
+SOURCE_CUE = "据"
+SOURCE_REACH = 6
+
+
+def _sourced(ctx: SentenceContext, entity: EntityMention) -> bool:
+    at = entity.start - ctx.span.start
+    return SOURCE_CUE in ctx.simplified[max(0, at - SOURCE_REACH):at]
 
 
 def _cued(ctx: SentenceContext, entity: EntityMention) -> bool:

@@ -9,13 +9,14 @@ articles (an incoming event against stored ones, in :mod:`timeline.ingest`):
   week apart stay two events; a week or season may hold a day-level mention
   only within an article, where it is the same report being more precise;
 * at least one shared actor, or no actors on one side (a headline, a bare
-  "会谈"); and, for directed types (a strike, a statement, a visit: not the
+  "会谈"), or — for symmetric types — the same city or venue; and, for directed types (a strike, a statement, a visit: not the
   symmetric ones of triggers.json such as talks), a shared agent when both name
   one — Israel's and America's strikes on Iran the same month are two events,
   two people speaking the same day are two statements.
 
 A candidate dated only by its dateline (a headline) joins the first event of its
-type that shares an actor, whatever that event's date: the body dates it.
+type in its section that shares an actor, whatever that event's date: the body
+dates it.
 """
 from __future__ import annotations
 
@@ -48,14 +49,24 @@ def _agents(event: ExtractedEvent) -> set[str]:
     return people or {x.key for x in agents}
 
 
+def same_place(a: ExtractedEvent, b: ExtractedEvent) -> bool:
+    """Both name the same place more specific than a country."""
+    return (a.place is not None and b.place is not None and a.place.key == b.place.key
+            and a.place.kind != "country")
+
+
 def same_happening(a: ExtractedEvent, b: ExtractedEvent) -> bool:
-    if a.type != b.type or not compatible_actors(a.actor_keys(), b.actor_keys()):
+    if a.type != b.type:
         return False
     directed = a.type not in load_triggers().symmetric
+    if not compatible_actors(a.actor_keys(), b.actor_keys()):
+        # A summit in Paris on the 17th is one summit, whoever each report names.
+        return not directed and same_place(a, b) and compatible_dates(a, b)
     if directed and _agents(a) and _agents(b) and not (_agents(a) & _agents(b)):
         return False
     if "inferred-from-dateline" in (a.date_source, b.date_source):
-        return bool(a.actor_keys() & b.actor_keys()) or a.date_source == b.date_source
+        # A headline speaks for its own section only.
+        return a.section == b.section and (bool(a.actor_keys() & b.actor_keys()) or a.date_source == b.date_source)
     return compatible_dates(a, b)
 
 

@@ -44,7 +44,7 @@ def _compile(trigger: str) -> re.Pattern[str]:
 
 #: Blocker kinds that stop a clause wherever they stand in it; the others count
 #: only before the trigger (如果 after a trigger starts another thought).
-CLAUSE_WIDE = frozenset({"negation", "boilerplate"})
+CLAUSE_WIDE = frozenset({"negation", "recurring", "boilerplate"})
 #: A verb trigger right before 的 modifies a noun (美俄达成的共识): no event of its own.
 MODIFIER = "的"
 
