@@ -54,7 +54,7 @@ class SentenceContext:
     simplified: str
     dates: list[PlacedDate]
     entities: list[EntityMention]
-    #: The last date of the paragraph's earlier sentences, for sentences with none.
+    #: The last date of the section's earlier sentences, for sentences with none.
     carried: PlacedDate | None = None
     #: Mentions that can be actors: not a country or body that only qualifies the
     #: next name (美国总统特朗普, 俄外交部), not a country named as a place (在阿曼).
@@ -65,12 +65,14 @@ def _span_in(start: int, end: int, outer_start: int, outer_end: int) -> bool:
     return outer_start <= start and end <= outer_end
 
 
-def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int) -> PlacedDate | None:
+def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int, speech: bool) -> PlacedDate | None:
     """The date of a clause: in it (nearest before the trigger, else first after),
-    else the nearest earlier in the sentence, else the last date of the earlier
-    sentences of its paragraph (会后, 随后 report on what was just dated).  A date
-    later in the sentence belongs to another clause's event."""
-    inside = [d for d in ctx.dates if _span_in(d.start, d.end, clause.start, clause.end)]
+    else the nearest earlier in the sentence, else the last date of the section's
+    earlier sentences (会后, 随后 report on what was just dated; whether it may be
+    used is decided by the caller).  A date later in the sentence belongs to
+    another clause's event, and a date after a speech verb to what was said."""
+    inside = [d for d in ctx.dates if _span_in(d.start, d.end, clause.start, clause.end)
+              and not (speech and d.start > trigger_at)]  # after a speech verb: the words' own dates
     if inside:
         before = [d for d in inside if d.start <= trigger_at]
         return before[-1] if before else inside[0]
@@ -163,8 +165,7 @@ class EventExtractor:
                 anchored = self._event_anaphora(ctx, found, reference, document.taiwan)
                 if anchored is not None:
                     resolver = DateResolver(reference, taiwan=document.taiwan, previous=anchored)
-                if carried and "\n" not in document.clean_text[carried.end:sentence.start]:
-                    ctx.carried = carried
+                ctx.carried = carried
                 carried = ctx.dates[-1] if ctx.dates else ctx.carried
                 if ctx.dates:
                     previous = ctx.dates[-1].value
@@ -237,7 +238,7 @@ class EventExtractor:
         before_trigger = ctx.simplified[:trigger_at - ctx.span.start]
         if self.triggers.blocker(before_trigger, clause_simple) or _in_speech(ctx, clause):
             return None, last_person
-        placed = _governing_date(ctx, clause, trigger_at)
+        placed = _governing_date(ctx, clause, trigger_at, hit.type == "statement")
         if placed is not None and placed is ctx.carried and not self._may_carry(clause_simple, hit, placed, reference):
             placed = None
         date = placed.value if placed else None
