@@ -110,6 +110,9 @@ def _with_destination(actors: list[ActorRef], place: PlaceRef) -> list[ActorRef]
                               code=country.code, role="counterpart", aliases=country.aliases)]
 
 
+#: How far after a date a contract word (期货) makes it no event date.
+DATE_MODIFIER_REACH = 4
+
 #: The resolver's rule for 当天/同日/次日/前一天, which event words can re-anchor.
 ANAPHORA_RULE = "anaphora_day"
 #: How far before such an anaphor an event word may stand ("地震发生当日").
@@ -216,11 +219,14 @@ class EventExtractor:
 
     def _context(self, sentence: Span, entities: list[EntityMention], resolver: DateResolver,
                  datelines: list[tuple[int, int]]) -> SentenceContext:
+        simplified = to_simplified(sentence.text)
         dates = [PlacedDate(sentence.start + d.start, sentence.start + d.end, d)
-                 for d in resolver.resolve(sentence.text) if d.is_date]
-        ctx = SentenceContext(sentence, to_simplified(sentence.text), dates, entities)
+                 for d in resolver.resolve(sentence.text)
+                 if d.is_date and not any(m in simplified[d.end:d.end + DATE_MODIFIER_REACH]
+                                          for m in self.triggers.date_modifiers)]
+        ctx = SentenceContext(sentence, simplified, dates, entities)
         shadowed = datelines + [(sentence.start + m.start(), sentence.start + m.end())
-                                for m in self.triggers.adverbial.finditer(ctx.simplified)]
+                                for m in self.triggers.shadows[0].finditer(ctx.simplified)]
         ctx.actors = [e for e in entities if e.is_actor and not _cued(ctx, e) and not _sourced(ctx, e)
                       and not any(_span_in(e.start, e.end, s, t) for s, t in shadowed)]
         return ctx
@@ -236,11 +242,14 @@ class EventExtractor:
             return None, last_person
         trigger_at = clause.start + hit.start
         before_trigger = ctx.simplified[:trigger_at - ctx.span.start]
-        if self.triggers.blocker(before_trigger, clause_simple) or _in_speech(ctx, clause):
+        if self.triggers.blocker(before_trigger, clause_simple):
             return None, last_person
         placed = _governing_date(ctx, clause, trigger_at, hit.type == "statement")
         if placed is not None and placed is ctx.carried and not self._may_carry(clause_simple, hit, placed, reference):
             placed = None
+        if (placed is not None and not _span_in(placed.start, placed.end, clause.start, clause.end)
+                and placed.value.end_date < reference and self._planned_marker(clause_simple, hit)):
+            placed = None  # "准备开展对话" after "官员23日表示": the 23rd is when it was said
         date = placed.value if placed else None
         undated = date is None and not is_heading
         if hit.type == "statement" and (undated or (date is not None and date.start_date > reference)):
@@ -340,6 +349,9 @@ class EventExtractor:
             return _place(best)
         return None
 
+    def _planned_marker(self, clause: str, hit: TriggerHit) -> bool:
+        return any(m in clause[:hit.start] for m in self.triggers.status_markers["planned"])
+
     def _status(self, clause: str, hit: TriggerHit, start: dt.date, end: dt.date,
                 reference: dt.date, since: bool) -> str:
         markers = self.triggers.status_markers
@@ -350,7 +362,7 @@ class EventExtractor:
             return "postponed"
         if since or any(m in clause[:hit.start] for m in markers["ongoing"]):
             return "ongoing"
-        if start > reference or any(m in clause[:hit.start] for m in markers["planned"]):
+        if start > reference or self._planned_marker(clause, hit):
             return "planned" if end >= reference else "occurred"
         return "occurred"
 
@@ -391,19 +403,6 @@ def _dateline_spans(document: Document) -> list[tuple[int, int]]:
             if at >= 0:
                 spans.append((at, at + len(section.dateline)))
     return spans
-
-
-#: Quoted speech longer than this is someone's words: events inside belong to the statement.
-SPEECH_MIN = 12
-
-
-def _in_speech(ctx: SentenceContext, clause: Span) -> bool:
-    """True when the clause lies inside a long quotation of the sentence."""
-    for m in QUOTE_RE.finditer(ctx.span.text):
-        start, end = ctx.span.start + m.start("q"), ctx.span.start + m.end("q")
-        if end - start >= SPEECH_MIN and start <= clause.start and clause.end <= end + 2:
-            return True
-    return False
 
 
 #: What may stand between a qualifier and the name it qualifies: titles, not

@@ -45,8 +45,17 @@ def _compile(trigger: str) -> re.Pattern[str]:
 #: Blocker kinds that stop a clause wherever they stand in it; the others count
 #: only before the trigger (如果 after a trigger starts another thought).
 CLAUSE_WIDE = frozenset({"negation", "recurring", "boilerplate"})
-#: A verb trigger right before 的 modifies a noun (美俄达成的共识): no event of its own.
+#: A verb trigger right before 的 modifies a noun (美俄达成的共识): no event of its own;
+#: a speech word right after 的 is a noun (俄方的安全提议), not someone speaking.
 MODIFIER = "的"
+NOUN_REACH = 3
+
+
+def _modifies(clause: str, match: re.Match[str], word: str, event_type: str) -> bool:
+    head_end = match.start() + len(word.split(GAP)[0])
+    if clause.startswith(MODIFIER, head_end) or clause.startswith(MODIFIER, match.end()):
+        return True
+    return event_type == "statement" and MODIFIER in clause[max(0, match.start() - NOUN_REACH):match.start()]
 
 
 @dataclass(frozen=True)
@@ -56,17 +65,20 @@ class TriggerLexicon:
     status_markers: dict[str, tuple[str, ...]]
     #: Types whose agent and counterpart are interchangeable (A会谈B = B会谈A).
     symmetric: frozenset[str]
-    #: A time or setting adverbial ("在会谈前一天", "在峰会上"): triggers inside are no event.
-    adverbial: re.Pattern[str]
+    #: Spans whose triggers are not the clause's event: adverbials ("在会谈前一天",
+    #: "在峰会上"), the object of a stance ("对…表示欢迎"), long quotations.
+    shadows: tuple[re.Pattern[str], ...]
     #: Statement verbs that announce another event (宣布征收关税 is a sanction).
     complement_verbs: frozenset[str]
     #: Words that let a clause with no date of its own take its paragraph's last date.
     carry_markers: tuple[str, ...]
+    #: Words that, right after a date, make it name a contract (4月黄金期货), not a time.
+    date_modifiers: tuple[str, ...]
 
     def hits(self, clause: str) -> list[TriggerHit]:
         """Each type's earliest trigger in ``clause`` outside adverbials, by position
         (ties: the type listed first)."""
-        shadowed = [m.span() for m in self.adverbial.finditer(clause)]
+        shadowed = self.shadowed(clause)
         found: list[tuple[int, int, TriggerHit]] = []
         for order, rule in enumerate(self.rules):
             if any(x in clause for x in rule.excludes):
@@ -76,7 +88,7 @@ class TriggerLexicon:
                 for match in pattern.finditer(clause):
                     if any(s <= match.start() and match.end() <= e for s, e in shadowed):
                         continue
-                    if clause.startswith(MODIFIER, match.end()):
+                    if _modifies(clause, match, word, rule.type):
                         continue
                     if best is None or match.start() < best.start:
                         best = TriggerHit(rule.type, word, match.start(), match.end())
@@ -84,6 +96,9 @@ class TriggerLexicon:
             if best is not None:
                 found.append((best.start, order, best))
         return [hit for _, _, hit in sorted(found, key=lambda t: (t[0], t[1]))]
+
+    def shadowed(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for pattern in self.shadows for m in pattern.finditer(text)]
 
     def find(self, clause: str) -> TriggerHit | None:
         """The clause's event trigger: the earliest one (the main predicate comes
@@ -126,5 +141,7 @@ def load_triggers() -> TriggerLexicon:
     )
     blockers = {k: tuple(v) for k, v in data["blockers"].items() if k != "about"}
     status = {k: tuple(v) for k, v in data["status"].items() if k != "about"}
-    return TriggerLexicon(rules, blockers, status, frozenset(data["symmetric"]), re.compile(data["adverbial"]),
-                          frozenset(data["complement_verbs"]), tuple(data["carry_markers"]))
+    return TriggerLexicon(rules, blockers, status, frozenset(data["symmetric"]),
+                          tuple(re.compile(p) for p in data["shadows"]),
+                          frozenset(data["complement_verbs"]), tuple(data["carry_markers"]),
+                          tuple(data["date_modifiers"]))
