@@ -115,8 +115,9 @@ DATE_MODIFIER_REACH = 4
 
 #: The resolver's rule for 当天/同日/次日/前一天, which event words can re-anchor.
 ANAPHORA_RULE = "anaphora_day"
-#: How far before such an anaphor an event word may stand ("地震发生当日").
+#: How far before such an anaphor an event word may stand ("地震发生当日"), within its clause.
 EVENT_ANAPHOR_REACH = 8
+CLAUSE_MARKS = "，,；;：:。"
 
 #: 并 joins two predicates ("出席峰会并发表讲话"): each may be an event.  Not 并不/并未…
 COORDINATION = re.compile(r"(?<=[^，,、；;])并(?=[^不未非没无且列入称])")
@@ -201,7 +202,8 @@ class EventExtractor:
             if placed.value.rule != ANAPHORA_RULE:
                 continue
             at = placed.start - ctx.span.start
-            hits = self.triggers.hits(ctx.simplified[max(0, at - EVENT_ANAPHOR_REACH):at])
+            clause_start = max(ctx.simplified.rfind(p, 0, at) for p in CLAUSE_MARKS) + 1
+            hits = self.triggers.hits(ctx.simplified[max(clause_start, at - EVENT_ANAPHOR_REACH):at])
             # The first event of that type: the article's main happening of its kind.
             partner = next((e for e in found if hits and e.type == hits[-1].type
                             and e.date_source != "inferred-from-dateline"), None)
