@@ -78,9 +78,12 @@ def db_current() -> None:
 @with_appcontext
 def seed(seed_dir: str | None) -> None:
     """Load the seed articles; running it again changes nothing."""
-    from timeline.seeds import load_seeds
+    from timeline.seeds import SeedError, load_seeds
 
-    report = load_seeds(current_app, seed_dir)
+    try:
+        report = load_seeds(current_app, seed_dir)
+    except SeedError as exc:
+        raise click.ClickException(str(exc)) from None
     for line in report.lines():
         click.echo(line, err=True)
     click.echo(report.summary(), err=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from timeline.extract.read import read_path
+from timeline.extract.read import ReadError, read_path
 from timeline.ingest import IngestResult, ingest_document
 
 #: seeds/ at the top of the repository (the package is installed from a checkout).
@@ -31,17 +31,27 @@ class SeedReport:
         return f"seeded {len(self.results)} articles: {new} new, {len(self.results) - new} already present"
 
 
-def _manifest(seed_dir: Path) -> list[dict]:
+@dataclass(frozen=True)
+class SeedEntry:
+    file: str
+    outlet: str | None
+    url: str | None
+    published: dt.date | None
+
+
+def _manifest(seed_dir: Path) -> list[SeedEntry]:
     path = seed_dir / "manifest.json"
     if not path.is_file():
         raise SeedError(f"{path}: no seed manifest")
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))["articles"]
-    except (ValueError, KeyError) as exc:
-        raise SeedError(f"{path}: not a seed manifest ({exc})") from None
+        entries = [SeedEntry(entry["file"], entry.get("outlet"), entry.get("url"),
+                             dt.date.fromisoformat(entry["published"]) if entry.get("published") else None)
+                   for entry in json.loads(path.read_text(encoding="utf-8"))["articles"]]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SeedError(f"{path}: not a seed manifest ({type(exc).__name__}: {exc})") from None
     for entry in entries:
-        if not (seed_dir / entry["file"]).is_file():
-            raise SeedError(f"{path}: names {entry['file']}, which is not in {seed_dir}")
+        if not (seed_dir / entry.file).is_file():
+            raise SeedError(f"{path}: names {entry.file}, which is not in {seed_dir}")
     return entries
 
 
@@ -53,9 +63,11 @@ def load_seeds(app: Flask, seed_dir: str | Path | None = None) -> SeedReport:
     report = SeedReport()
     database = get_db(app)
     for entry in _manifest(folder):
-        published = dt.date.fromisoformat(entry["published"]) if entry.get("published") else None
-        document = read_path(folder / entry["file"], published=published,
-                             outlet=entry.get("outlet"), url=entry.get("url"))
+        try:
+            document = read_path(folder / entry.file, published=entry.published, outlet=entry.outlet,
+                                 url=entry.url)
+        except ReadError as exc:
+            raise SeedError(f"seed {exc}") from None
         with database.session() as session:
             report.results.append(ingest_document(session, document))
     return report
