@@ -119,14 +119,32 @@ ANAPHORA_RULE = "anaphora_day"
 EVENT_ANAPHOR_REACH = 8
 CLAUSE_MARKS = "，,；;：:。"
 
+HEADLINE_GAP = re.compile(r"(?<=[^\s\x00-\x7f])[ 　]+(?=[^\s\x00-\x7f])")
+MAX_QUOTE = 240
+#: A sentence this short is quoted whole: it is the natural unit a reader checks.
+SHORT_SENTENCE = 120
+
 #: 并 joins two predicates ("出席峰会并发表讲话"): each may be an event.  Not 并不/并未…
 COORDINATION = re.compile(r"(?<=[^，,、；;])并(?=[^不未非没无且列入称])")
 
 
-def predicate_clauses(sentence: Span) -> list[Span]:
-    """The sentence's clauses, each further split before a coordinating 并."""
+def _headline_parts(sentence: Span) -> list[Span]:
+    """A headline's parts: words set apart by spaces are separate statements
+    ("中美元首旧金山会晤 同意恢复两军高层沟通")."""
+    parts, cut = [], 0
+    for match in HEADLINE_GAP.finditer(sentence.text):
+        parts.append(Span(sentence.text[cut:match.start()], sentence.start + cut, sentence.start + match.start()))
+        cut = match.end()
+    parts.append(Span(sentence.text[cut:], sentence.start + cut, sentence.end))
+    return [p for p in parts if p.text.strip()]
+
+
+def predicate_clauses(sentence: Span, is_heading: bool = False) -> list[Span]:
+    """The sentence's clauses, each further split before a coordinating 并
+    (and, in a headline, at the spaces between its parts)."""
     out: list[Span] = []
-    for clause in clauses(sentence):
+    pieces = [c for part in _headline_parts(sentence) for c in clauses(part)] if is_heading else clauses(sentence)
+    for clause in pieces:
         cut = clause.start
         for match in COORDINATION.finditer(to_simplified(clause.text)):
             out.append(Span(clause.text[cut - clause.start:match.start()], cut, clause.start + match.start()))
@@ -175,9 +193,11 @@ class EventExtractor:
                     previous = ctx.dates[-1].value
                 is_heading = any(_span_in(sentence.start, sentence.end, s, e) for s, e in headings)
                 is_question = sentence.text.rstrip("”」』）) ").endswith(QUESTION_ENDS)
-                for clause in ([] if is_question else predicate_clauses(sentence)):
-                    event, last_person = self._clause_event(document, reference, ctx, clause, last_person,
-                                                            recent, is_heading, section.index)
+                parts = [] if is_question else predicate_clauses(sentence, is_heading)
+                for i, clause in enumerate(parts):
+                    following = parts[i + 1] if i + 1 < len(parts) else None
+                    event, last_person = self._clause_event(document, reference, ctx, clause, following,
+                                                            last_person, recent, is_heading, section.index)
                     if event is None:
                         continue
                     if event.date_source == UNDATED:
@@ -235,8 +255,8 @@ class EventExtractor:
 
     # -- per clause ---------------------------------------------------------
     def _clause_event(self, document: Document, reference: dt.date, ctx: SentenceContext, clause: Span,
-                      last_person: ActorRef | None, recent: list[ActorRef], is_heading: bool,
-                      section_index: int) -> tuple[ExtractedEvent | None, ActorRef | None]:
+                      following: Span | None, last_person: ActorRef | None, recent: list[ActorRef],
+                      is_heading: bool, section_index: int) -> tuple[ExtractedEvent | None, ActorRef | None]:
         offset = clause.start - ctx.span.start
         clause_simple = ctx.simplified[offset:offset + len(clause.text)]
         hit = self.triggers.find(clause_simple)
@@ -272,7 +292,7 @@ class EventExtractor:
             date_text = date.text
             since = date.since and not date.future
         status = self._status(clause_simple, hit, start, end, reference, since)
-        quote = self._quote(document, ctx, clause, actors)
+        quote = self._quote(document, ctx, clause, following, trigger_at)
         place = self._place(ctx, clause)
         if hit.type == "visit" and place is not None:
             actors = _with_destination(actors, place)
@@ -352,33 +372,42 @@ class EventExtractor:
         return None
 
     def _planned_marker(self, clause: str, hit: TriggerHit) -> bool:
-        return any(m in clause[:hit.start] for m in self.triggers.status_markers["planned"])
+        return self.triggers.status_markers["planned"].search(clause[:hit.start]) is not None
 
     def _status(self, clause: str, hit: TriggerHit, start: dt.date, end: dt.date,
                 reference: dt.date, since: bool) -> str:
         markers = self.triggers.status_markers
         window = clause[max(0, hit.start - 12):hit.end + 4]
-        if any(m in window for m in markers["cancelled"]):
+        if markers["cancelled"].search(window):
             return "cancelled"
-        if any(m in window for m in markers["postponed"]):
+        if markers["postponed"].search(window):
             return "postponed"
-        if since or any(m in clause[:hit.start] for m in markers["ongoing"]):
+        if since or markers["ongoing"].search(clause[:hit.start]):
             return "ongoing"
         if start > reference or self._planned_marker(clause, hit):
             return "planned" if end >= reference else "occurred"
         return "occurred"
 
-    def _quote(self, document: Document, ctx: SentenceContext, clause: Span, actors: list[ActorRef]) -> Quote:
-        """The clause, widened to the sentence's start when its agent is named
-        earlier in the sentence, and kept under 250 characters."""
-        start = clause.start
-        agent_spans = [e.start for e in ctx.entities if e.is_actor and e.start < clause.start]
-        if agent_spans and not any(e.is_actor and _span_in(e.start, e.end, clause.start, clause.end)
-                                   for e in ctx.entities):
-            start = max(ctx.span.start, agent_spans[0])
-        end = clause.end
-        if end - start > 240:
-            start = max(clause.start, end - 240)
+    def _quote(self, document: Document, ctx: SentenceContext, clause: Span, following: Span | None,
+               trigger_at: int) -> Quote:
+        """The whole sentence when it is short; else the clause, widened back to
+        its agent when that is named earlier in the sentence (no actor before
+        the trigger in the clause) and on to the next clause when that one
+        reports no event of its own (its object or purpose)."""
+        if ctx.span.end - ctx.span.start <= SHORT_SENTENCE:
+            start, end = ctx.span.start, ctx.span.end
+        else:
+            start, end = clause.start, clause.end
+            agent_spans = [e.start for e in ctx.actors if e.start < clause.start]
+            if agent_spans and not any(clause.start <= e.start < trigger_at for e in ctx.actors):
+                start = max(ctx.span.start, agent_spans[0])
+            if following is not None and self.triggers.find(
+                    ctx.simplified[following.start - ctx.span.start:following.end - ctx.span.start]) is None:
+                end = following.end
+            if end - start > MAX_QUOTE:
+                end = clause.end
+            if end - start > MAX_QUOTE:
+                start = max(clause.start, end - MAX_QUOTE)
         text = document.clean_text[start:end].strip("，,；;、 　\n")
         first = document.clean_text.find(text, start)
         return Quote(text, first, first + len(text))

@@ -5,7 +5,8 @@ runs on the simplified copy of one clause.  The clause's event is its earliest
 trigger — in Chinese the main predicate comes before its objects — with two
 exceptions: triggers inside a time or setting adverbial (在峰会上, 在会谈前一天)
 do not count, and an announcing verb (宣布) yields to the event it announces.
-At one position the type listed first in the file wins.
+At one position the longer trigger (签署…豁免 over 签署), then the type listed
+first in the file, wins.
 """
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def _modifies(clause: str, match: re.Match[str], word: str, event_type: str) -> 
 class TriggerLexicon:
     rules: tuple[TypeRule, ...]
     blockers: dict[str, tuple[str, ...]]
-    status_markers: dict[str, tuple[str, ...]]
+    status_markers: dict[str, re.Pattern[str]]
     #: Types whose agent and counterpart are interchangeable (A会谈B = B会谈A).
     symmetric: frozenset[str]
     #: Spans whose triggers are not the clause's event: adverbials ("在会谈前一天",
@@ -76,8 +77,8 @@ class TriggerLexicon:
     date_modifiers: tuple[str, ...]
 
     def hits(self, clause: str) -> list[TriggerHit]:
-        """Each type's earliest trigger in ``clause`` outside adverbials, by position
-        (ties: the type listed first)."""
+        """Each type's earliest trigger in ``clause`` outside shadows, by position
+        (ties: the longer, more specific trigger, then the type listed first)."""
         shadowed = self.shadowed(clause)
         found: list[tuple[int, int, TriggerHit]] = []
         for order, rule in enumerate(self.rules):
@@ -94,8 +95,8 @@ class TriggerLexicon:
                         best = TriggerHit(rule.type, word, match.start(), match.end())
                     break
             if best is not None:
-                found.append((best.start, order, best))
-        return [hit for _, _, hit in sorted(found, key=lambda t: (t[0], t[1]))]
+                found.append((best.start, best.start - best.end, order, best))
+        return [hit for *_, hit in sorted(found, key=lambda t: t[:3])]
 
     def shadowed(self, text: str) -> list[tuple[int, int]]:
         return [m.span() for pattern in self.shadows for m in pattern.finditer(text)]
@@ -140,7 +141,7 @@ def load_triggers() -> TriggerLexicon:
         for entry in data["types"]
     )
     blockers = {k: tuple(v) for k, v in data["blockers"].items() if k != "about"}
-    status = {k: tuple(v) for k, v in data["status"].items() if k != "about"}
+    status = {k: re.compile("|".join(v)) for k, v in data["status"].items() if k != "about"}
     return TriggerLexicon(rules, blockers, status, frozenset(data["symmetric"]),
                           tuple(re.compile(p) for p in data["shadows"]),
                           frozenset(data["complement_verbs"]), tuple(data["carry_markers"]),
