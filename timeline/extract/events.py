@@ -98,6 +98,25 @@ def _attach(clause_event: ExtractedEvent, found: list[ExtractedEvent]) -> None:
     target.mentions.extend(clause_event.mentions)
 
 
+def _with_states(actors: list[ActorRef]) -> list[ActorRef]:
+    """Officials and state bodies act for their state: a person's or body's country
+    joins the event in the same role (郭嘉昆 → China), unless already there."""
+    present = {a.code or a.key.upper() for a in actors if a.kind == "country"}
+    out = list(actors)
+    countries = load_lexicon().by_key()
+    for actor in actors:
+        code = actor.country if actor.kind in ("person", "organization") else None
+        if not code or code in present:
+            continue
+        country = countries.get(code.lower())
+        if country is None or country.kind != "country":
+            continue
+        present.add(code)
+        out.append(ActorRef(key=country.key, name=country.name, kind="country", name_en=country.name_en,
+                            code=country.code, role=actor.role, aliases=country.aliases))
+    return out
+
+
 def _with_destination(actors: list[ActorRef], place: PlaceRef) -> list[ActorRef]:
     """A visit's destination country is its counterpart (访问平壤: North Korea)."""
     code = place.country
@@ -356,7 +375,7 @@ class EventExtractor:
                 subjects = [e for e in earlier if not _qualifies(ctx, e)] or earlier
                 if subjects:
                     add(_actor(subjects[0]).with_role("agent"))
-        return actors
+        return _with_states(actors)
 
     def _place(self, ctx: SentenceContext, clause: Span) -> PlaceRef | None:
         """The most specific place named in the clause (else in the sentence), a
