@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -68,10 +69,20 @@ def normal_form(text: str) -> str:
 def grams(text: str, size: int) -> frozenset[str]:
     """The set of ``size``-character substrings of ``text``'s normal form
     (the whole form when it is shorter)."""
-    form = normal_form(text)
+    return _grams(normal_form(text), size)
+
+
+def _grams(form: str, size: int) -> frozenset[str]:
     if len(form) <= size:
         return frozenset([form]) if form else frozenset()
     return frozenset(form[i:i + size] for i in range(len(form) - size + 1))
+
+
+@lru_cache(maxsize=1 << 16)
+def title_grams(title: str) -> frozenset[str]:
+    """A title's character bigrams; cached, since every ingest compares the
+    titles of the articles published in its window."""
+    return grams(title, 2)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -110,9 +121,10 @@ class Fingerprint:
     def __init__(self, document: Document) -> None:
         self.url = document.url
         self.published = document.published_date
-        self.title = grams(document.title, 2) if document.title else frozenset()
-        self.length = len(normal_form(document.clean_text))
-        self.shingles = grams(document.clean_text, SHINGLE_SIZE)
+        self.title = title_grams(document.title) if document.title else frozenset()
+        form = normal_form(document.clean_text)
+        self.length = len(form)
+        self.shingles = _grams(form, SHINGLE_SIZE)
 
     def find_original(self, session: Session, exclude_id: int | None = None) -> Original | None:
         """The most similar stored original at or above the threshold, if any."""
@@ -133,13 +145,14 @@ class Fingerprint:
         rows = session.execute(query).all()
         same_url = {row.id for row in rows if self.url and row.url == self.url}
         candidates = same_url | {row.id for row in rows
-                                 if row.title and overlap(self.title, grams(row.title, 2)) >= TITLE_THRESHOLD}
+                                 if row.title and overlap(self.title, title_grams(row.title)) >= TITLE_THRESHOLD}
         best: Original | None = None
         for article_id, text in session.execute(select(Article.id, Article.clean_text)
                                                 .where(Article.id.in_(candidates)).order_by(Article.id)):
-            if len(normal_form(text)) < MIN_CHARS:
+            form = normal_form(text)
+            if len(form) < MIN_CHARS:
                 continue
-            score = jaccard(self.shingles, grams(text, SHINGLE_SIZE))
+            score = jaccard(self.shingles, _grams(form, SHINGLE_SIZE))
             if score >= TEXT_THRESHOLD and (best is None or score > best.similarity):
                 best = Original(article_id, score, article_id in same_url)
         return best
