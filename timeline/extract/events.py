@@ -21,7 +21,7 @@ from timeline.extract.dates import DateResolver, TemporalExpression
 from timeline.extract.entities import EntityMention, default_recognizer
 from timeline.extract.model import ActorRef, ExtractedEvent, PlaceRef, Quote
 from timeline.extract.read import Document
-from timeline.extract.segment import Span, clauses, sentences
+from timeline.extract.segment import Section, Span, clauses, sentences
 from timeline.extract.textnorm import to_simplified
 from timeline.extract.triggers import TriggerHit, TriggerLexicon, load_triggers
 from timeline.lexicon.load import load_lexicon
@@ -82,14 +82,14 @@ def _governing_date(ctx: SentenceContext, clause: Span, trigger_at: int, speech:
     return ctx.carried
 
 
-#: An undated clause about an event ("此次谈判由…率团参加") adds its actors and quote
-#: to the section's latest event of its type instead of making one.
+#: An undated clause that points back at an event ("此次谈判由…率团参加") adds its
+#: actors and quote to the dispatch's latest event of its type instead of making one.
 UNDATED = "undated"
 
 
 def _attach(clause_event: ExtractedEvent, found: list[ExtractedEvent]) -> None:
     target = next((e for e in reversed(found)
-                   if e.type == clause_event.type and e.section == clause_event.section), None)
+                   if e.type == clause_event.type and e.dispatch == clause_event.dispatch), None)
     if target is None:
         return
     keys = target.actor_keys()
@@ -128,6 +128,13 @@ def _with_destination(actors: list[ActorRef], place: PlaceRef) -> list[ActorRef]
     return actors + [ActorRef(key=country.key, name=country.name, kind="country", name_en=country.name_en,
                               code=country.code, role="counterpart", aliases=country.aliases)]
 
+
+#: Kinds that name a place only after 在/于/赴…: a country, a body's seat (在白宫签署).
+SEAT_KINDS = ("country", "organization")
+#: Types that happen where the dispatch is filed when the text names no place.
+DATELINE_PLACED = frozenset({"statement", "ceremony", "protest"})
+#: After a body, these make "在X…下" a frame (在国土安全部授权下), not its seat.
+NOT_SEAT = re.compile(r"^(?:的|[^，,。；;]{0,4}下)")
 
 #: How far after a date a contract word (期货) makes it no event date.
 DATE_MODIFIER_REACH = 4
@@ -178,6 +185,7 @@ class EventExtractor:
     def __init__(self, triggers: TriggerLexicon | None = None, recognizer=None) -> None:
         self.triggers = triggers or load_triggers()
         self.recognizer = recognizer or default_recognizer()
+        self._dateline_places: dict[str, PlaceRef | None] = {}
 
     # -- per document -------------------------------------------------------
     def candidates(self, document: Document) -> list[ExtractedEvent]:
@@ -190,10 +198,12 @@ class EventExtractor:
         mentions = iter(self.recognizer.find_in_parts([sentence.text for sentence in all_sentences]))
         previous: TemporalExpression | None = None
         previous_reference: dt.date | None = None
+        dispatch = 0
         for section, spans in sections:
             reference = section.reference_date or document.published_date
             if reference != previous_reference:
                 previous = None  # another dispatch: 同日 cannot reach back into it
+                dispatch += 1
             previous_reference = reference
             resolver = DateResolver(reference, taiwan=document.taiwan, previous=previous) if reference else None
             carried: PlacedDate | None = None
@@ -216,9 +226,10 @@ class EventExtractor:
                 for i, clause in enumerate(parts):
                     following = parts[i + 1] if i + 1 < len(parts) else None
                     event, last_person = self._clause_event(document, reference, ctx, clause, following,
-                                                            last_person, recent, is_heading, section.index)
+                                                            last_person, recent, is_heading, section)
                     if event is None:
                         continue
+                    event.dispatch = dispatch
                     if event.date_source == UNDATED:
                         _attach(event, found)
                     else:
@@ -275,7 +286,7 @@ class EventExtractor:
     # -- per clause ---------------------------------------------------------
     def _clause_event(self, document: Document, reference: dt.date, ctx: SentenceContext, clause: Span,
                       following: Span | None, last_person: ActorRef | None, recent: list[ActorRef],
-                      is_heading: bool, section_index: int) -> tuple[ExtractedEvent | None, ActorRef | None]:
+                      is_heading: bool, section: Section) -> tuple[ExtractedEvent | None, ActorRef | None]:
         offset = clause.start - ctx.span.start
         clause_simple = ctx.simplified[offset:offset + len(clause.text)]
         hit = self.triggers.find(clause_simple)
@@ -293,6 +304,8 @@ class EventExtractor:
             placed = None  # "准备开展对话" after "官员23日表示": the 23rd is when it was said
         date = placed.value if placed else None
         undated = date is None and not is_heading
+        if undated and not any(w in clause_simple[:hit.end] for w in self.triggers.back_references):
+            return None, last_person
         if hit.type == "statement" and (undated or (date is not None and date.start_date > reference)):
             return None, last_person  # words are said by the dateline, not after it
         actors = self._actors(ctx, clause, clause_simple, trigger_at, last_person, recent)
@@ -312,7 +325,7 @@ class EventExtractor:
             since = date.since and not date.future
         status = self._status(clause_simple, hit, start, end, reference, since)
         quote = self._quote(document, ctx, clause, following, trigger_at)
-        place = self._place(ctx, clause)
+        place = self._place(ctx, clause, hit.type, self._dateline_place(section))
         if hit.type == "visit" and place is not None:
             actors = _with_destination(actors, place)
         event = ExtractedEvent(
@@ -320,7 +333,7 @@ class EventExtractor:
             date_source=date_source, date_text=date_text, actors=actors,
             place=place, mentions=[quote],
             speech=self._speech(ctx, trigger_at) if hit.type == "statement" else None,
-            section=section_index,
+            section=section.index,
         )
         event.confidence = _confidence(event)
         return event, last_person
@@ -377,18 +390,31 @@ class EventExtractor:
                     add(_actor(subjects[0]).with_role("agent"))
         return _with_states(actors)
 
-    def _place(self, ctx: SentenceContext, clause: Span) -> PlaceRef | None:
+    def _place(self, ctx: SentenceContext, clause: Span, event_type: str,
+               dateline_place: PlaceRef | None) -> PlaceRef | None:
         """The most specific place named in the clause (else in the sentence), a
-        place after 在/于/赴/访问… first."""
+        place after 在/于/赴/访问… first; a country or a body's seat (白宫) counts
+        only after such a cue, else it is an actor.  With none named, events that
+        happen where the reporter is take the dateline's place."""
         for scope in ((clause.start, clause.end), (ctx.span.start, ctx.span.end)):
-            places = [e for e in ctx.entities if e.is_place and _span_in(e.start, e.end, *scope)]
+            places = [e for e in ctx.entities if _span_in(e.start, e.end, *scope)
+                      and (e.kind == "place" or (e.kind in SEAT_KINDS and _cued(ctx, e) and _seat(ctx, e)))]
             if not places:
                 continue
             cued = [p for p in places if _cued(ctx, p)]
             chain = _chain(cued[0], places) if cued else places
             best = sorted(chain, key=lambda p: (p.kind == "country", -p.start))[0]
             return _place(best)
-        return None
+        return dateline_place if event_type in DATELINE_PLACED else None
+
+    def _dateline_place(self, section: Section) -> PlaceRef | None:
+        if not section.dateline_place:
+            return None
+        key = section.dateline_place
+        if key not in self._dateline_places:
+            found = [e for e in self.recognizer.find(key) if e.kind == "place"]
+            self._dateline_places[key] = _place(found[0]) if found else None
+        return self._dateline_places[key]
 
     def _planned_marker(self, clause: str, hit: TriggerHit) -> bool:
         return self.triggers.status_markers["planned"].search(clause[:hit.start]) is not None
@@ -483,6 +509,11 @@ def _sourced(ctx: SentenceContext, entity: EntityMention) -> bool:
     return SOURCE_CUE in ctx.simplified[max(0, at - SOURCE_REACH):at]
 
 
+def _seat(ctx: SentenceContext, entity: EntityMention) -> bool:
+    """A country or body after 在 names where something happens, not a frame."""
+    return entity.kind == "country" or not NOT_SEAT.match(ctx.simplified[entity.end - ctx.span.start:])
+
+
 def _cued(ctx: SentenceContext, entity: EntityMention) -> bool:
     before = ctx.simplified[max(0, entity.start - ctx.span.start - 3):entity.start - ctx.span.start]
     return any(before.endswith(c) for c in PLACE_CUES)
@@ -492,7 +523,7 @@ def _chain(first: EntityMention, places: list[EntityMention]) -> list[EntityMent
     """``first`` and the places that directly follow it (阿曼首都马斯喀特, 意大利米兰)."""
     chain = [first]
     for p in sorted(places, key=lambda e: e.start):
-        if p.start > chain[-1].end and p.start - chain[-1].end <= 4:
+        if p.start >= chain[-1].end and p.start - chain[-1].end <= 4:
             chain.append(p)
     return chain
 

@@ -75,6 +75,8 @@ class TriggerLexicon:
     carry_markers: tuple[str, ...]
     #: Words that, right after a date, make it name a contract (4月黄金期货), not a time.
     date_modifiers: tuple[str, ...]
+    #: Words by which an undated clause points at an event already reported (此次谈判).
+    back_references: tuple[str, ...]
 
     def hits(self, clause: str) -> list[TriggerHit]:
         """Each type's earliest trigger in ``clause`` outside shadows, by position
@@ -145,4 +147,4 @@ def load_triggers() -> TriggerLexicon:
     return TriggerLexicon(rules, blockers, status, frozenset(data["symmetric"]),
                           tuple(re.compile(p) for p in data["shadows"]),
                           frozenset(data["complement_verbs"]), tuple(data["carry_markers"]),
-                          tuple(data["date_modifiers"]))
+                          tuple(data["date_modifiers"]), tuple(data["back_references"]))
