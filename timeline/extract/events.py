@@ -132,7 +132,11 @@ def _with_destination(actors: list[ActorRef], place: PlaceRef) -> list[ActorRef]
 #: Kinds that name a place only after 在/于/赴…: a country, a body's seat (在白宫签署).
 SEAT_KINDS = ("country", "organization")
 #: Types that happen where the dispatch is filed when the text names no place.
-DATELINE_PLACED = frozenset({"statement", "ceremony", "protest"})
+DATELINE_PLACED = frozenset({"statement", "ceremony", "protest", "summit"})
+#: Types that happen in the agent's own country unless a place is named.
+DOMESTIC = frozenset({"election", "policy", "ceremony"})
+#: A venue name shorter than this (suffix included) is a common noun (大楼).
+VENUE_MIN = 3
 #: After a body, these make "在X…下" a frame (在国土安全部授权下), not its seat.
 NOT_SEAT = re.compile(r"^(?:的|[^，,。；;]{0,4}下)")
 
@@ -199,11 +203,13 @@ class EventExtractor:
         previous: TemporalExpression | None = None
         previous_reference: dt.date | None = None
         dispatch = 0
+        scene: PlaceRef | None = None
         for section, spans in sections:
             reference = section.reference_date or document.published_date
             if reference != previous_reference:
                 previous = None  # another dispatch: 同日 cannot reach back into it
                 dispatch += 1
+                scene = self._dateline_place(section)
             previous_reference = reference
             resolver = DateResolver(reference, taiwan=document.taiwan, previous=previous) if reference else None
             carried: PlacedDate | None = None
@@ -226,7 +232,8 @@ class EventExtractor:
                 for i, clause in enumerate(parts):
                     following = parts[i + 1] if i + 1 < len(parts) else None
                     event, last_person = self._clause_event(document, reference, ctx, clause, following,
-                                                            last_person, recent, is_heading, section)
+                                                            last_person, recent, is_heading, section, found,
+                                                            scene)
                     if event is None:
                         continue
                     event.dispatch = dispatch
@@ -234,6 +241,8 @@ class EventExtractor:
                         _attach(event, found)
                     else:
                         found.append(event)
+                    if event.place is not None and event.place.kind != "country":
+                        scene = event.place
                 persons = [e for e in ctx.entities if e.kind == "person"]
                 if persons:
                     last_person = _actor(persons[-1])
@@ -286,7 +295,8 @@ class EventExtractor:
     # -- per clause ---------------------------------------------------------
     def _clause_event(self, document: Document, reference: dt.date, ctx: SentenceContext, clause: Span,
                       following: Span | None, last_person: ActorRef | None, recent: list[ActorRef],
-                      is_heading: bool, section: Section) -> tuple[ExtractedEvent | None, ActorRef | None]:
+                      is_heading: bool, section: Section, found: list[ExtractedEvent],
+                      scene: PlaceRef | None) -> tuple[ExtractedEvent | None, ActorRef | None]:
         offset = clause.start - ctx.span.start
         clause_simple = ctx.simplified[offset:offset + len(clause.text)]
         hit = self.triggers.find(clause_simple)
@@ -325,7 +335,7 @@ class EventExtractor:
             since = date.since and not date.future
         status = self._status(clause_simple, hit, start, end, reference, since)
         quote = self._quote(document, ctx, clause, following, trigger_at)
-        place = self._place(ctx, clause, hit.type, self._dateline_place(section))
+        place = self._place(ctx, clause, hit, actors, found, section, scene)
         if hit.type == "visit" and place is not None:
             actors = _with_destination(actors, place)
         event = ExtractedEvent(
@@ -390,22 +400,58 @@ class EventExtractor:
                     add(_actor(subjects[0]).with_role("agent"))
         return _with_states(actors)
 
-    def _place(self, ctx: SentenceContext, clause: Span, event_type: str,
-               dateline_place: PlaceRef | None) -> PlaceRef | None:
-        """The most specific place named in the clause (else in the sentence), a
-        place after 在/于/赴/访问… first; a country or a body's seat (白宫) counts
-        only after such a cue, else it is an actor.  With none named, events that
-        happen where the reporter is take the dateline's place."""
-        for scope in ((clause.start, clause.end), (ctx.span.start, ctx.span.end)):
-            places = [e for e in ctx.entities if _span_in(e.start, e.end, *scope)
-                      and (e.kind == "place" or (e.kind in SEAT_KINDS and _cued(ctx, e) and _seat(ctx, e)))]
+    def _place(self, ctx: SentenceContext, clause: Span, hit: TriggerHit, actors: list[ActorRef],
+               found: list[ExtractedEvent], section: Section, scene: PlaceRef | None) -> PlaceRef | None:
+        """Where the event happened, from the most to the least direct evidence:
+        a place named in the clause (or after 在/于/赴… in the sentence); a venue
+        the gazetteer lacks (在斐洛里庄园); the trigger itself (抵台); the event
+        an adverbial points at (在峰会场边: the summit's place); for domestic
+        types the agent's country; for what happens where the reporter is, the
+        dateline's place, else the place the dispatch last put its scene in."""
+        named = self._named_place(ctx, clause)
+        if named is not None:
+            return named
+        offset = clause.start - ctx.span.start
+        clause_simple = ctx.simplified[offset:offset + len(clause.text)]
+        venue = _venue(ctx, clause_simple, offset, scene)
+        if venue is not None:
+            return venue
+        by_word = next((code for word, code in load_venues().by_trigger.items() if word in clause_simple), None)
+        if by_word is not None:
+            return _country_place(by_word)
+        referred = self._referred_place(clause_simple, found)
+        if referred is not None:
+            return referred
+        if hit.type in DOMESTIC:
+            state = next((a.code or a.country for a in actors if a.role == "agent" and (a.code or a.country)), None)
+            if state:
+                return _country_place(state)
+        if hit.type in DATELINE_PLACED:
+            return self._dateline_place(section) or scene
+        return None
+
+    def _named_place(self, ctx: SentenceContext, clause: Span) -> PlaceRef | None:
+        for scope, need_cue in (((clause.start, clause.end), False), ((ctx.span.start, ctx.span.end), True)):
+            places = [e for e in ctx.entities if _span_in(e.start, e.end, *scope) and _names_place(ctx, e)]
+            cued = [p for p in places if _cued(ctx, p)]
+            if need_cue:
+                places = cued
             if not places:
                 continue
-            cued = [p for p in places if _cued(ctx, p)]
             chain = _chain(cued[0], places) if cued else places
             best = sorted(chain, key=lambda p: (p.kind == "country", -p.start))[0]
             return _place(best)
-        return dateline_place if event_type in DATELINE_PLACED else None
+        return None
+
+    def _referred_place(self, clause_simple: str, found: list[ExtractedEvent]) -> PlaceRef | None:
+        """The place of the event an adverbial of the clause points at (在峰会场边)."""
+        for start, end in self.triggers.shadowed(clause_simple):
+            hits = self.triggers.hits(clause_simple[start:end].replace("在", " ", 1))
+            for hit in hits:
+                partner = next((e for e in reversed(found) if e.type == hit.type and e.place is not None), None)
+                if partner is not None:
+                    return partner.place
+        return None
 
     def _dateline_place(self, section: Section) -> PlaceRef | None:
         if not section.dateline_place:
@@ -507,6 +553,59 @@ SOURCE_REACH = 6
 def _sourced(ctx: SentenceContext, entity: EntityMention) -> bool:
     at = entity.start - ctx.span.start
     return SOURCE_CUE in ctx.simplified[max(0, at - SOURCE_REACH):at]
+
+
+@dataclass(frozen=True)
+class Venues:
+    suffixes: tuple[str, ...]
+    name_tails: tuple[str, ...]
+    by_trigger: dict[str, str]
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_venues() -> Venues:
+    data = json.loads(resources.files("timeline.lexicon").joinpath("venues.json").read_text("utf-8"))
+    suffixes = tuple(sorted(data["suffixes"], key=len, reverse=True))
+    pattern = re.compile(r"(?:在|于|抵达|前往|飞抵)([^，,。；;在于的、\s]{1,14}?(?:" + "|".join(map(re.escape, suffixes)) + "))")
+    return Venues(suffixes, tuple(data["name_tails"]), dict(data["by_trigger"]), pattern)
+
+
+def _names_place(ctx: SentenceContext, entity: EntityMention) -> bool:
+    """A place mention that is not part of another name (明斯克小组), or a country
+    or body named after 在/于 that is not a frame (在国土安全部授权下)."""
+    after = ctx.simplified[entity.end - ctx.span.start:]
+    if after.startswith(load_venues().name_tails):
+        return False
+    if entity.kind == "place":
+        return True
+    return entity.kind in SEAT_KINDS and _cued(ctx, entity) and _seat(ctx, entity)
+
+
+def _venue(ctx: SentenceContext, clause_simple: str, offset: int, scene: PlaceRef | None) -> PlaceRef | None:
+    """A venue the gazetteer lacks, after 在/于/抵达: 在斐洛里庄园举行, 在圣彼得大教堂露面."""
+    match = load_venues().pattern.search(clause_simple)
+    if match is None:
+        return None
+    start = offset + match.start(1)
+    # Names the gazetteer knows inside the run (美国明尼苏达州…) are its country, not its name.
+    inside = [e for e in ctx.entities if start <= e.start - ctx.span.start < offset + match.end(1)]
+    if inside:
+        start = max(start, max(e.end for e in inside) - ctx.span.start)
+    name = ctx.span.text[start:offset + match.end(1)]
+    if len(name) < VENUE_MIN:
+        return None
+    country = next((e.code or e.country for e in reversed(inside) if e.code or e.country),
+                   scene.country if scene else None)
+    return PlaceRef(key=f"venue-{name}", name=name, country=country, kind="venue")
+
+
+def _country_place(code: str) -> PlaceRef | None:
+    country = load_lexicon().by_key().get(code.lower())
+    if country is None:
+        return None
+    return PlaceRef(key=country.key, name=country.name, name_en=country.name_en, country=country.code,
+                    kind="country", aliases=country.aliases)
 
 
 def _seat(ctx: SentenceContext, entity: EntityMention) -> bool:
