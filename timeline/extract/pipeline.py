@@ -56,9 +56,10 @@ def make_title(event: ExtractedEvent) -> str:
 
 def extract(document: Document, extractor: EventExtractor | None = None) -> Extraction:
     events = merge_within((extractor or EventExtractor()).candidates(document))
-    context = to_simplified(document.clean_text)
+    article = to_simplified(document.clean_text)
+    sections = {s.index: article[s.start:s.end] for s in document.sections}
     for event in events:
         own = to_simplified("".join(m.text for m in event.mentions))
-        event.topics = assign_topics(event, own, context)
+        event.topics = assign_topics(event, own, sections.get(event.section, ""), article)
         event.title = make_title(event)
     return Extraction(document, events)

@@ -1,10 +1,12 @@
 """Topics of an event, from its own words, its actors and the article around it.
 
 Each topic of timeline/lexicon/topic_cues.json scores: cue words in the event's
-quotes (``OWN`` each), cue words elsewhere in the article (``CONTEXT`` each,
-at most ``CONTEXT_CAP`` in all), its countries among the event's actors and
-place, its country pairs, and its event types.  The best topic is always kept;
-others are kept when they reach ``KEEP`` of the best score and ``MINIMUM``.
+quotes (``OWN`` each), cue words in its section (``SECTION`` each, at most
+``SECTION_CAP``) and in the whole article (``ARTICLE`` each, at most
+``ARTICLE_CAP``) — a digest's items each have their own subject — its
+countries among the event's actors and place, its country pairs, and its event
+types.  The best topic is always kept; others are kept when they reach
+``KEEP`` of the best score and ``MINIMUM``.
 """
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ from importlib import resources
 from timeline.extract.model import ExtractedEvent
 
 OWN = 3.0
-CONTEXT = 0.5
-CONTEXT_CAP = 3.0
+SECTION = 1.0
+SECTION_CAP = 3.0
+ARTICLE = 0.5
+ARTICLE_CAP = 1.5
 COUNTRY = 1.0
 PAIR = 3.0
 TYPE = 3.0
-KEEP = 0.6
+KEEP = 0.5
 MINIMUM = 2.5
 MAX_TOPICS = 3
 
@@ -52,12 +56,13 @@ def _countries(event: ExtractedEvent) -> set[str]:
     return {c for c in codes if c}
 
 
-def score_topics(event: ExtractedEvent, own_text: str, context_text: str) -> dict[str, float]:
+def score_topics(event: ExtractedEvent, own_text: str, section_text: str, article_text: str) -> dict[str, float]:
     countries = _countries(event)
     scores: dict[str, float] = {}
     for cues in load_cues():
         score = sum(OWN for w in cues.words if w in own_text)
-        score += min(CONTEXT_CAP, sum(CONTEXT * context_text.count(w) for w in cues.words))
+        score += min(SECTION_CAP, sum(SECTION * section_text.count(w) for w in cues.words))
+        score += min(ARTICLE_CAP, sum(ARTICLE * article_text.count(w) for w in cues.words))
         score += COUNTRY * len(cues.countries & countries)
         score += sum(PAIR for pair in cues.pairs if pair <= countries)
         score += TYPE if event.type in cues.types else 0.0
@@ -66,8 +71,8 @@ def score_topics(event: ExtractedEvent, own_text: str, context_text: str) -> dic
     return scores
 
 
-def assign_topics(event: ExtractedEvent, own_text: str, context_text: str) -> list[str]:
-    scores = score_topics(event, own_text, context_text)
+def assign_topics(event: ExtractedEvent, own_text: str, section_text: str, article_text: str) -> list[str]:
+    scores = score_topics(event, own_text, section_text, article_text)
     if not scores:
         return []
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
