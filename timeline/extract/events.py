@@ -304,7 +304,7 @@ class EventExtractor:
             return None, last_person
         trigger_at = clause.start + hit.start
         before_trigger = ctx.simplified[:trigger_at - ctx.span.start]
-        if self.triggers.blocker(before_trigger, clause_simple):
+        if self.triggers.blocker(before_trigger, clause_simple, hit.start):
             return None, last_person
         placed = _governing_date(ctx, clause, trigger_at, hit.type == "statement")
         if placed is not None and placed is ctx.carried and not self._may_carry(clause_simple, hit, placed, reference):

@@ -46,6 +46,9 @@ def _compile(trigger: str) -> re.Pattern[str]:
 #: Blocker kinds that stop a clause wherever they stand in it; the others count
 #: only before the trigger (如果 after a trigger starts another thought).
 CLAUSE_WIDE = frozenset({"negation", "recurring", "boilerplate"})
+#: Blocker kinds that stop only their own clause: "伊朗媒体报道说" is no event, but
+#: what it reports in the next clause is.
+CLAUSE_LOCAL = frozenset({"reporting_only"})
 #: A verb trigger right before 的 modifies a noun (美俄达成的共识): no event of its own;
 #: a speech word right after 的 is a noun (俄方的安全提议), not someone speaking.
 MODIFIER = "的"
@@ -119,11 +122,17 @@ class TriggerLexicon:
     def rule(self, event_type: str) -> TypeRule:
         return next(r for r in self.rules if r.type == event_type)
 
-    def blocker(self, before_trigger: str, clause: str) -> str | None:
+    def blocker(self, before_trigger: str, clause: str, trigger_start: int) -> str | None:
         """The kind of blocker (conditional, opinion, negation…) that stops a
-        clause, given the sentence up to the trigger and the clause."""
+        clause, given the sentence up to the trigger, the clause and where the
+        trigger starts in it."""
         for kind, words in self.blockers.items():
-            scope = clause if kind in CLAUSE_WIDE else before_trigger
+            if kind in CLAUSE_WIDE:
+                scope = clause
+            elif kind in CLAUSE_LOCAL:
+                scope = clause[:trigger_start]
+            else:
+                scope = before_trigger
             if any(w in scope for w in words):
                 return kind
         return None
