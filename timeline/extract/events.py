@@ -98,6 +98,15 @@ def _attach(clause_event: ExtractedEvent, found: list[ExtractedEvent]) -> None:
     target.mentions.extend(clause_event.mentions)
 
 
+def _inherit_series(event: ExtractedEvent, found: list[ExtractedEvent]) -> None:
+    """"首轮会谈12日举行", "第三轮会谈定于下周六": an event that names nobody
+    continues the section's series of its type and has its parties."""
+    previous = next((e for e in reversed(found)
+                     if e.type == event.type and e.section == event.section and e.actors), None)
+    if previous is not None:
+        event.actors = [a for a in previous.actors if a.role in ("agent", "counterpart")]
+
+
 def _with_states(actors: list[ActorRef]) -> list[ActorRef]:
     """Officials and state bodies act for their state: a person's or body's country
     joins the event in the same role (郭嘉昆 → China), unless already there."""
@@ -240,6 +249,8 @@ class EventExtractor:
                     if event.date_source == UNDATED:
                         _attach(event, found)
                     else:
+                        if not event.actors:
+                            _inherit_series(event, found)
                         found.append(event)
                     if event.place is not None and event.place.kind != "country":
                         scene = event.place
@@ -379,8 +390,10 @@ class EventExtractor:
         for e in in_clause:
             if any(s <= e.start and e.end <= t for s, t in mediators):
                 role = "mediator"
+            elif e.start < trigger_at and not _in_partner_phrase(ctx, clause, e):
+                role = "agent"
             else:
-                role = "agent" if e.start < trigger_at else "counterpart"
+                role = "counterpart"
             add(_actor(e).with_role(role))
         for word, (kind, count) in load_references().items():
             at = clause_simple.find(word)
@@ -606,6 +619,16 @@ def _country_place(code: str) -> PlaceRef | None:
         return None
     return PlaceRef(key=country.key, name=country.name, name_en=country.name_en, country=country.code,
                     kind="country", aliases=country.aliases)
+
+
+#: "与X签署", "同Y举行会谈": the actor in such a phrase is the counterpart; the
+#: subject, when the clause has none, is the sentence's.
+PARTNER_PHRASE = re.compile(r"(?:^|[，,、；;\s])(?:并|还|又|也)?(?:与|同|跟)")
+
+
+def _in_partner_phrase(ctx: SentenceContext, clause: Span, entity: EntityMention) -> bool:
+    head = ctx.simplified[clause.start - ctx.span.start:entity.start - ctx.span.start]
+    return PARTNER_PHRASE.match(head) is not None and head.lstrip("，,、；; ").lstrip("并还又也")[:1] in "与同跟"
 
 
 def _seat(ctx: SentenceContext, entity: EntityMention) -> bool:
