@@ -12,6 +12,7 @@ import secrets
 from typing import Optional
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -22,6 +23,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -87,6 +90,10 @@ class Place(Base):
     """A named place: a country, region or city, with its country's ISO alpha-3 code."""
 
     __tablename__ = "places"
+    __table_args__ = (
+        Index("ix_places_name", "name"),
+        Index("ix_places_name_en_lower", func.lower(text("name_en"))),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
@@ -115,7 +122,12 @@ class Actor(Base):
     """A person, country, organization or group."""
 
     __tablename__ = "actors"
-    __table_args__ = (CheckConstraint(_in("kind", ACTOR_KINDS), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", ACTOR_KINDS), name="kind"),
+        # name filters look actors up by name and by English name in any case
+        Index("ix_actors_name", "name"),
+        Index("ix_actors_name_en_lower", func.lower(text("name_en"))),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
@@ -232,7 +244,8 @@ class EventActor(Base):
     __tablename__ = "event_actors"
     __table_args__ = (
         CheckConstraint(_in("role", ROLES), name="role"),
-        Index("ix_event_actors_actor_start", "actor_id", "start_min", "event_id"),
+        # end_max too: a date range filters along the index without reading the rows
+        Index("ix_event_actors_actor_start", "actor_id", "start_min", "event_id", "end_max"),
     )
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
@@ -249,7 +262,7 @@ class EventTopic(Base):
     """Event ↔ topic; carries the event's bounds for ordered range scans."""
 
     __tablename__ = "event_topics"
-    __table_args__ = (Index("ix_event_topics_topic_start", "topic_id", "start_min", "event_id"),)
+    __table_args__ = (Index("ix_event_topics_topic_start", "topic_id", "start_min", "event_id", "end_max"),)
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True)
@@ -258,6 +271,40 @@ class EventTopic(Base):
 
     event: Mapped[Event] = relationship(back_populates="topic_links")
     topic: Mapped[Topic] = relationship()
+
+
+class EventTerm(Base):
+    """The search index: one row per distinct character bigram of a live event's
+    title and quotes (see :mod:`timeline.search`), carrying the event's first day
+    so that "events containing 伊朗, by date" is one ordered range scan.
+
+    Derived data, kept exact on every flush by :mod:`timeline.derived`; no
+    foreign key, so no cascade has to scan it."""
+
+    __tablename__ = "event_terms"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    term: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    start_min: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class EventCount(Base):
+    """Precomputed facet and histogram counts: how many live events of a scope
+    (``all``, or one ``actor``) have each value of a field (``type``, ``actor``,
+    ``topic``, ``location``, ``country``, ``day`` = first day, ``span`` = length
+    in days).
+
+    Derived data, kept exact on every flush by :mod:`timeline.derived`."""
+
+    __tablename__ = "event_counts"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    scope_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    field: Mapped[str] = mapped_column(String(12), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class ApiToken(Base):
@@ -276,3 +323,6 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+
+
+import timeline.derived  # noqa: E402,F401  (its flush hooks keep event_terms and event_counts exact)

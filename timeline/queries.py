@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
@@ -22,16 +23,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, Integer, Select, cast, exists, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, joinedload, selectinload
 
 from timeline.dateformat import last_day_of_month
+from timeline.search import word_keys
+from timeline.sqldates import days_before
 from timeline.models import (
     Actor,
     ActorAlias,
     Article,
     Event,
     EventActor,
+    EventCount,
+    EventTerm,
     EventTopic,
     Mention,
     Place,
@@ -99,22 +104,71 @@ def live() -> list[ColumnElement[bool]]:
     return [Event.merged_into_id.is_(None), Event.deleted_at.is_(None)]
 
 
+@dataclass(frozen=True)
+class Driver:
+    """An index range that holds exactly the events one filter keeps, in date
+    order: a page of them is a walk along it, joined to ``events``, however
+    many events the filter keeps (a popular actor's 60,000, a common word's)."""
+
+    #: Lower is tried first: an actor is usually the narrowest filter, then a word, then a topic.
+    rank: int
+    start: InstrumentedAttribute
+    event_id: InstrumentedAttribute
+    where: tuple[ColumnElement[bool], ...]
+    #: The condition of ``event_conditions`` the join replaces.
+    replaces: ColumnElement[bool]
+
+
+@dataclass
+class Selection:
+    """The conditions of some filters, with the drivers they offer."""
+
+    conditions: list[ColumnElement[bool]]
+    drivers: list[Driver] = field(default_factory=list)
+    #: Resolved ids of a lone actor filter (None when there is none or several), for the precomputed counts.
+    actor_id: int | None = None
+    counted: bool = False
+
+
 def event_conditions(session: Session, filters: EventFilters) -> list[ColumnElement[bool]]:
     """WHERE conditions for ``filters``; names are resolved to ids first, and a
     name that matches nothing raises :class:`FilterError` naming the filter."""
-    conditions = live()
+    return select_events(session, filters).conditions
+
+
+def _actor_condition(selection: Selection, ids: set[int], filters: EventFilters) -> None:
+    condition = Event.id.in_(_events_of_actors(ids, filters))
+    selection.conditions.append(condition)
+    if len(ids) == 1:
+        (actor_id,) = ids
+        selection.drivers.append(Driver(0, EventActor.start_min, EventActor.event_id, (
+            EventActor.actor_id == actor_id, *_date_conditions(EventActor.start_min, EventActor.end_max, filters)),
+            condition))
+
+
+def select_events(session: Session, filters: EventFilters) -> Selection:
+    """The conditions of ``filters``, the index ranges that could drive a page,
+    and whether the precomputed counts answer for them (no filter, or one actor)."""
+    selection = Selection(live())
+    actor_sets = []
     if filters.actor:
-        ids = set().union(*_resolve(session, "actor", filters.actor, _actor_matches).values())
-        conditions.append(Event.id.in_(_events_of_actors(ids, filters)))
-    for ids in _resolve(session, "actor_all", filters.actor_all, _actor_matches).values():
-        conditions.append(Event.id.in_(_events_of_actors(ids, filters)))
+        actor_sets.append(set().union(*_resolve(session, "actor", filters.actor, _actor_matches).values()))
+    actor_sets.extend(_resolve(session, "actor_all", filters.actor_all, _actor_matches).values())
     if filters.actor_id is not None:
-        conditions.append(Event.id.in_(_events_of_actors({filters.actor_id}, filters)))
+        actor_sets.append({filters.actor_id})
+    for ids in actor_sets:
+        _actor_condition(selection, ids, filters)
+    others = [filters.topic_id is not None, filters.topic, filters.location, filters.country, filters.article,
+              filters.type, filters.status, filters.precision, filters.q, filters.date_from, filters.date_to]
+    if not any(others) and len(actor_sets) <= 1 and all(len(ids) == 1 for ids in actor_sets):
+        selection.counted = True
+        selection.actor_id = next(iter(actor_sets[0])) if actor_sets else None
+    conditions = selection.conditions
     if filters.topic_id is not None:
-        conditions.append(Event.id.in_(_events_of_topics({filters.topic_id}, filters)))
+        _topic_condition(selection, {filters.topic_id}, filters)
     if filters.topic:
-        ids = set().union(*_resolve(session, "topic", filters.topic, _topic_matches).values())
-        conditions.append(Event.id.in_(_events_of_topics(ids, filters)))
+        _topic_condition(selection, set().union(*_resolve(session, "topic", filters.topic, _topic_matches).values()),
+                         filters)
     if filters.location:
         ids = set().union(*_resolve(session, "location", filters.location, _place_matches).values())
         conditions.append(Event.place_id.in_(ids))
@@ -129,11 +183,31 @@ def event_conditions(session: Session, filters: EventFilters) -> list[ColumnElem
     if filters.precision:
         conditions.append(Event.precision.in_(filters.precision))
     conditions.extend(_date_conditions(Event.start_min, Event.end_max, filters))
-    conditions.extend(_text_conditions(filters.q))
-    return conditions
+    _text_conditions(selection, filters.q)
+    return selection
+
+
+def _topic_condition(selection: Selection, ids: set[int], filters: EventFilters) -> None:
+    condition = Event.id.in_(_events_of_topics(ids, filters))
+    selection.conditions.append(condition)
+    if len(ids) == 1:
+        (topic_id,) = ids
+        selection.drivers.append(Driver(2, EventTopic.start_min, EventTopic.event_id, (
+            EventTopic.topic_id == topic_id, *_date_conditions(EventTopic.start_min, EventTopic.end_max, filters)),
+            condition))
+
+
+def _longest_span() -> Any:
+    """The longest span of a live event, in days (from the precomputed counts)."""
+    return (select(cast(func.max(EventCount.value), Integer))
+            .where(EventCount.scope == "all", EventCount.scope_id == 0, EventCount.field == "span")
+            .scalar_subquery())
 
 
 def _date_conditions(start: Any, end: Any, filters: EventFilters) -> list[ColumnElement[bool]]:
+    """The range as conditions on a span.  An overlap also bounds the first day
+    from below (no span is longer than the longest stored one), so that the
+    first day's index is walked over the range only, not from its beginning."""
     conditions = []
     if filters.within:
         if filters.date_from:
@@ -145,6 +219,7 @@ def _date_conditions(start: Any, end: Any, filters: EventFilters) -> list[Column
             conditions.append(start <= filters.date_to)
         if filters.date_from:
             conditions.append(end >= filters.date_from)
+            conditions.append(start >= days_before(filters.date_from, _longest_span()))
     return conditions
 
 
@@ -173,14 +248,33 @@ def _like_pattern(term: str, prefix: bool = False) -> str:
     return f"{escaped}%" if prefix else f"%{escaped}%"
 
 
-def _text_conditions(q: str | None) -> list[ColumnElement[bool]]:
-    """Every word of ``q`` in the title or in one of the event's quotes."""
-    conditions = []
+def _text_conditions(selection: Selection, q: str | None) -> None:
+    """Every word of ``q`` in the title or in one of the event's quotes.
+
+    The search index (:mod:`timeline.search`) narrows the events to those
+    holding each word's character pairs; the LIKE conditions then decide, so
+    the index changes the speed, never the answer.  The first pair of the
+    first word of two or more characters can drive a page."""
     for term in (q or "").split():
         pattern = _like_pattern(term)
-        quoted = select(Mention.event_id).where(Mention.quote.ilike(pattern, escape="\\"))
-        conditions.append(or_(Event.title.ilike(pattern, escape="\\"), Event.id.in_(quoted)))
-    return conditions
+        quoted = select(Mention.event_id).where(Mention.event_id == Event.id,
+                                                Mention.quote.ilike(pattern, escape="\\"))
+        selection.conditions.append(or_(Event.title.ilike(pattern, escape="\\"), exists(quoted)))
+        keys = word_keys(term)
+        if keys.low is not None:
+            selection.conditions.append(Event.id.in_(select(EventTerm.event_id).where(
+                EventTerm.term.between(keys.low, keys.high))))
+            continue
+        first, *rest = keys.keys
+        condition = Event.id.in_(select(EventTerm.event_id).where(EventTerm.term == first))
+        selection.conditions.append(condition)
+        if not any(d.rank == 1 for d in selection.drivers):
+            selection.drivers.append(Driver(1, EventTerm.start_min, EventTerm.event_id, (EventTerm.term == first,),
+                                            condition))
+        for key in rest:
+            other = aliased(EventTerm)  # not the driver's copy of the table
+            selection.conditions.append(exists().where(other.term == key, other.start_min == Event.start_min,
+                                                       other.event_id == Event.id))
 
 
 # --- resolving names to ids ----------------------------------------------------------
@@ -205,7 +299,7 @@ MAX_ID = 2**31 - 1
 
 
 def _integer(value: str) -> int | None:
-    return int(value) if value.isdigit() and int(value) <= MAX_ID else None
+    return int(value) if value.isdecimal() and int(value) <= MAX_ID else None
 
 
 def _named_matches(session: Session, values: Sequence[str], model: Any, alias_owner: InstrumentedAttribute,
@@ -295,6 +389,12 @@ class Order:
     #: How the key travels inside a cursor.
     encode: Callable[[Any], Any] = lambda value: value
     decode: Callable[[Any], Any] = lambda value: value
+    #: The row's attributes that hold the key and id, when ``key`` and ``id`` are another table's copies.
+    row_attributes: tuple[str, str] | None = None
+
+    def row_values(self, row: Any) -> tuple[Any, Any]:
+        key, row_id = self.row_attributes or (self.key.key, self.id.key)
+        return getattr(row, key), getattr(row, row_id)
 
     def clauses(self) -> list[Any]:
         return [self.key.desc(), self.id.desc()] if self.descending else [self.key.asc(), self.id.asc()]
@@ -364,7 +464,7 @@ def keyset_page(session: Session, statement: Select, order: Order, *, cursor: st
     page.items = rows[:limit]
     if len(rows) > limit:
         last = page.items[-1]
-        page.next_cursor = encode_cursor(order, getattr(last, order.key.key), getattr(last, order.id.key))
+        page.next_cursor = encode_cursor(order, *order.row_values(last))
     return page
 
 
@@ -387,11 +487,27 @@ def events_statement(session: Session, filters: EventFilters) -> Select:
     return select(Event).where(*event_conditions(session, filters))
 
 
+def planned(selection: Selection, order: Order) -> tuple[Select, Order]:
+    """The statement of ``selection`` in ``order``: by date, driven along the
+    best index range a filter offers (a lone actor, a word, a lone topic),
+    joined to the events and ordered by that range's copy of the first day, so
+    a page, page 1 or page 200, reads about as many index entries as it shows."""
+    if order.key is not Event.start_min or not selection.drivers:
+        return select(Event).where(*selection.conditions), order
+    driver = min(selection.drivers, key=lambda d: d.rank)
+    conditions = [c for c in selection.conditions if c is not driver.replaces]
+    statement = (select(Event).join(driver.event_id.class_, driver.event_id == Event.id)
+                 .where(*driver.where, *conditions))
+    return statement, dataclasses.replace(order, key=driver.start, id=driver.event_id,
+                                          row_attributes=("start_min", "id"))
+
+
 def event_page(session: Session, filters: EventFilters, *, sort: str = "date", cursor: str | None = None,
                limit: int = 50, count_cap: int | None = None) -> Page[Event]:
     """A page of live events matching ``filters``, with their actors, topics and place."""
-    statement = events_statement(session, filters).options(*event_list_options())
-    return keyset_page(session, statement, EVENT_ORDERS[sort], cursor=cursor, limit=limit, count_cap=count_cap)
+    statement, order = planned(select_events(session, filters), EVENT_ORDERS[sort])
+    return keyset_page(session, statement.options(*event_list_options()), order, cursor=cursor, limit=limit,
+                       count_cap=count_cap)
 
 
 def iter_events(session: Session, statement: Select, *, sort: str = "date", chunk: int = 500) -> Iterator[Event]:
@@ -466,12 +582,26 @@ def _bucket_start(interval: str, day: dt.date) -> dt.date:
     return day
 
 
-def _bucket_after(interval: str, start: dt.date) -> dt.date:
+def _bucket_end(interval: str, start: dt.date) -> dt.date:
+    """The last day of the bucket that starts on ``start`` (the calendar's last day at most)."""
     if interval == "year":
-        return dt.date(start.year + 1, 1, 1)
+        return dt.date(start.year, 12, 31)
     if interval == "month":
-        return last_day_of_month(start.year, start.month) + dt.timedelta(days=1)
-    return start + dt.timedelta(days=7 if interval == "week" else 1)
+        return last_day_of_month(start.year, start.month)
+    length = dt.timedelta(days=6 if interval == "week" else 0)
+    return start + length if dt.date.max - start > length else dt.date.max
+
+
+#: Most buckets one histogram answers with (0001..9999 by year fits; by day it would be millions).
+MAX_BUCKETS = 10_000
+
+
+def _bucket_count(interval: str, first: dt.date, last: dt.date) -> int:
+    if interval == "year":
+        return last.year - first.year + 1
+    if interval == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    return (last - first).days // (7 if interval == "week" else 1) + 1
 
 
 def _bucket_key(interval: str, start: dt.date) -> str:
@@ -494,19 +624,30 @@ def _bucket_expression(dialect: str, interval: str) -> ColumnElement[Any]:
 
 def histogram(session: Session, filters: EventFilters, interval: str) -> list[Bucket]:
     """Live matching events per ``interval``, each counted in the bucket of its
-    first day; the buckets run without gaps from the first to the last non-empty one."""
-    bucket = _bucket_expression(session.get_bind().dialect.name, interval).label("bucket")
-    inner = select(bucket).where(*event_conditions(session, filters)).subquery()
-    rows = session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket).order_by(inner.c.bucket))
-    counts = {_as_date(start): n for start, n in rows}
+    first day; the buckets run without gaps from the first to the last non-empty one.
+    With no filter or one actor the per-day counts are precomputed."""
+    selection = select_events(session, filters)
+    if selection.counted:
+        counts: dict[dt.date, int] = defaultdict(int)
+        for day, n in session.execute(select(EventCount.value, EventCount.n).where(*_counted(selection, "day"))):
+            counts[_bucket_start(interval, dt.date.fromisoformat(day))] += n
+    else:
+        bucket = _bucket_expression(session.get_bind().dialect.name, interval).label("bucket")
+        inner = select(bucket).where(*selection.conditions).subquery()
+        rows = session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket).order_by(inner.c.bucket))
+        counts = {_as_date(start): n for start, n in rows}
     if not counts:
         return []
     buckets, start, last = [], min(counts), max(counts)
-    while start <= last:
-        after = _bucket_after(interval, start)
-        buckets.append(Bucket(_bucket_key(interval, start), start, after - dt.timedelta(days=1), counts.get(start, 0)))
-        start = after
-    return buckets
+    if _bucket_count(interval, start, last) > MAX_BUCKETS:
+        raise FilterError("interval", f"{start.isoformat()}..{last.isoformat()} by {interval} is more than "
+                                      f"{MAX_BUCKETS} buckets: use a longer interval or narrow from/to")
+    while True:
+        end = _bucket_end(interval, start)
+        buckets.append(Bucket(_bucket_key(interval, start), start, end, counts.get(start, 0)))
+        if start >= last:
+            return buckets
+        start = end + dt.timedelta(days=1)
 
 
 def _as_date(value: Any) -> dt.date:
@@ -526,8 +667,11 @@ class FacetValue:
 
 def facet(session: Session, filters: EventFilters, field_name: str, size: int) -> list[FacetValue]:
     """The ``size`` most frequent values of ``field_name`` among the matching
-    events, most frequent first (ties by value)."""
-    matching = select(Event.id).where(*event_conditions(session, filters))
+    events, most frequent first (ties by value); precomputed with no filter or one actor."""
+    selection = select_events(session, filters)
+    if selection.counted:
+        return _counted_facet(session, selection, field_name, size)
+    matching = select(Event.id).where(*selection.conditions)
     if field_name == "type":
         return _type_facet(session, matching, size)
     if field_name == "country":
@@ -545,6 +689,34 @@ def facet(session: Session, filters: EventFilters, field_name: str, size: int) -
                  .group_by(model.id, key, model.name, model.name_en)
                  .order_by(n.desc(), key).limit(size))
     return [FacetValue(*row) for row in session.execute(statement)]
+
+
+def _counted(selection: Selection, field_name: str) -> list[ColumnElement[bool]]:
+    """The precomputed counts of ``field_name`` in the scope of ``selection`` (all events, or one actor's)."""
+    scope = ("all", 0) if selection.actor_id is None else ("actor", selection.actor_id)
+    return [EventCount.scope == scope[0], EventCount.scope_id == scope[1], EventCount.field == field_name,
+            EventCount.n > 0]
+
+
+def _counted_facet(session: Session, selection: Selection, field_name: str, size: int) -> list[FacetValue]:
+    n = EventCount.n
+    if field_name in ("type", "country"):
+        rows = session.execute(select(EventCount.value, n).where(*_counted(selection, field_name))
+                               .order_by(n.desc(), EventCount.value).limit(size)).all()
+        return _country_names(session, rows) if field_name == "country" else [
+            FacetValue(value, None, None, count) for value, count in rows]
+    model = {"actor": Actor, "topic": Topic, "location": Place}[field_name]
+    statement = (select(model.slug, model.name, model.name_en, n)
+                 .join(model, model.id == cast(EventCount.value, Integer))
+                 .where(*_counted(selection, field_name)).order_by(n.desc(), model.slug).limit(size))
+    return [FacetValue(*row) for row in session.execute(statement)]
+
+
+def _country_names(session: Session, rows: Sequence[Any]) -> list[FacetValue]:
+    """``(code, count)`` rows named after the country actor with that code."""
+    names = dict(((code, (name, name_en)) for code, name, name_en in session.execute(
+        select(Actor.code, Actor.name, Actor.name_en).where(Actor.code.in_([r[0] for r in rows]))))) if rows else {}
+    return [FacetValue(code, *names.get(code, (None, None)), count) for code, count in rows]
 
 
 def _type_facet(session: Session, matching: Select, size: int) -> list[FacetValue]:
@@ -568,9 +740,7 @@ def _country_facet(session: Session, matching: Select, size: int) -> list[FacetV
     n = func.count(func.distinct(pairs.c.event_id)).label("n")
     rows = session.execute(select(pairs.c.code, n).where(pairs.c.event_id.in_(matching))
                            .group_by(pairs.c.code).order_by(n.desc(), pairs.c.code).limit(size)).all()
-    names = dict(((code, (name, name_en)) for code, name, name_en in session.execute(
-        select(Actor.code, Actor.name, Actor.name_en).where(Actor.code.in_([r[0] for r in rows]))))) if rows else {}
-    return [FacetValue(code, *names.get(code, (None, None)), count) for code, count in rows]
+    return _country_names(session, rows)
 
 
 # --- actors, topics, places, articles -----------------------------------------------------
@@ -610,16 +780,20 @@ def actor_page(session: Session, *, prefix: str | None = None, kind: Sequence[st
     return keyset_page(session, statement, ACTOR_ORDER, cursor=cursor, limit=limit)
 
 
+#: The precomputed field that counts the events of each owner of a link.
+COUNTED_LINKS = {"actor_id": "actor", "topic_id": "topic", "place_id": "location"}
+
+
 def event_counts(session: Session, link: InstrumentedAttribute, ids: Iterable[int]) -> dict[int, int]:
-    """Live events per owner id, through ``link`` (e.g. ``EventActor.actor_id``)."""
-    ids = list(ids)
-    if not ids:
+    """Live events per owner id, through ``link`` (``EventActor.actor_id``,
+    ``EventTopic.topic_id`` or ``Event.place_id``), from the precomputed counts."""
+    keys = {str(i): i for i in ids}
+    if not keys:
         return {}
-    owner = Event.id if link.class_ is Event else link.class_.event_id
-    statement = select(link, func.count(func.distinct(Event.id))).where(link.in_(ids), *live()).group_by(link)
-    if link.class_ is not Event:
-        statement = statement.select_from(link.class_).join(Event, Event.id == owner)
-    return dict(session.execute(statement).all())
+    rows = session.execute(select(EventCount.value, EventCount.n).where(
+        EventCount.scope == "all", EventCount.scope_id == 0, EventCount.field == COUNTED_LINKS[link.key],
+        EventCount.value.in_(keys)))
+    return {keys[value]: n for value, n in rows}
 
 
 @dataclass(frozen=True)
