@@ -238,13 +238,16 @@ class EventExtractor:
                 is_heading = any(_span_in(sentence.start, sentence.end, s, e) for s, e in headings)
                 is_question = sentence.text.rstrip("”」』）) ").endswith(QUESTION_ENDS)
                 parts = [] if is_question else predicate_clauses(sentence, is_heading)
+                made = 0
                 for i, clause in enumerate(parts):
                     following = parts[i + 1] if i + 1 < len(parts) else None
                     event, last_person = self._clause_event(document, reference, ctx, clause, following,
                                                             last_person, recent, is_heading, section, found,
                                                             scene)
                     if event is None:
+                        self._participants(ctx, clause, found, sentence_start=len(found) - made)
                         continue
+                    made += 1
                     event.dispatch = dispatch
                     if event.date_source == UNDATED:
                         _attach(event, found)
@@ -299,8 +302,11 @@ class EventExtractor:
         ctx = SentenceContext(sentence, simplified, dates, entities)
         shadowed = datelines + [(sentence.start + m.start(), sentence.start + m.end())
                                 for m in self.triggers.shadows[0].finditer(ctx.simplified)]
-        ctx.actors = [e for e in entities if e.is_actor and not _cued(ctx, e) and not _sourced(ctx, e)
-                      and not any(_span_in(e.start, e.end, s, t) for s, t in shadowed)]
+        mediated = [(sentence.start + m.start("x"), sentence.start + m.end("x"))
+                    for pattern in MEDIATOR_PATTERNS for m in pattern.finditer(simplified)]
+        ctx.actors = [e for e in entities if e.is_actor and not _sourced(ctx, e)
+                      and (any(_span_in(e.start, e.end, s, t) for s, t in mediated)
+                           or (not _cued(ctx, e) and not any(_span_in(e.start, e.end, s, t) for s, t in shadowed)))]
         return ctx
 
     # -- per clause ---------------------------------------------------------
@@ -390,12 +396,12 @@ class EventExtractor:
         for e in in_clause:
             if any(s <= e.start and e.end <= t for s, t in mediators):
                 role = "mediator"
-            elif e.start < trigger_at and not _in_partner_phrase(ctx, clause, e):
+            elif e.start < trigger_at and not _in_partner_phrase(ctx, clause, e) and not _targeted(ctx, e):
                 role = "agent"
             else:
                 role = "counterpart"
             add(_actor(e).with_role(role))
-        for word, (kind, count) in load_references().items():
+        for word, (kind, count) in load_references().words.items():
             at = clause_simple.find(word)
             if at < 0 or sum(a.kind == kind for a in actors) >= count:
                 continue
@@ -407,10 +413,8 @@ class EventExtractor:
             if stripped.startswith(PERSON_PRONOUNS) and last_person is not None:
                 add(last_person.with_role("agent"))
             else:
-                earlier = [e for e in ctx.actors if e.end <= clause.start]
-                subjects = [e for e in earlier if not _qualifies(ctx, e)] or earlier
-                if subjects:
-                    add(_actor(subjects[0]).with_role("agent"))
+                for subject in _subject_group(ctx, clause):
+                    add(_actor(subject).with_role("agent"))
         return _with_states(actors)
 
     def _place(self, ctx: SentenceContext, clause: Span, hit: TriggerHit, actors: list[ActorRef],
@@ -465,6 +469,20 @@ class EventExtractor:
                 if partner is not None:
                     return partner.place
         return None
+
+    def _participants(self, ctx: SentenceContext, clause: Span, found: list[ExtractedEvent],
+                      sentence_start: int) -> None:
+        """"泽连斯基应邀参加", "阿拉格齐和威特科夫分别率团": a clause with no event of
+        its own that says who took part adds them to the sentence's last event."""
+        offset = clause.start - ctx.span.start
+        text = ctx.simplified[offset:offset + len(clause.text)]
+        if len(found) <= sentence_start or not any(w in text for w in load_references().participation):
+            return
+        event = found[-1]
+        keys = event.actor_keys()
+        joined = [_actor(e).with_role("counterpart") for e in ctx.actors
+                  if _span_in(e.start, e.end, clause.start, clause.end)]
+        event.actors.extend(a for a in _with_states(joined) if a.key not in keys)
 
     def _dateline_place(self, section: Section) -> PlaceRef | None:
         if not section.dateline_place:
@@ -522,11 +540,19 @@ class EventExtractor:
         return "".join(quoted) if quoted else None
 
 
+@dataclass(frozen=True)
+class References:
+    #: 两国 and 两人: the kind and number of actors they stand for.
+    words: dict[str, tuple[str, int]]
+    participation: tuple[str, ...]
+    target_markers: tuple[str, ...]
+
+
 @lru_cache(maxsize=1)
-def load_references() -> dict[str, tuple[str, int]]:
-    """Words such as 两国 and 两人: the kind and number of actors they stand for."""
+def load_references() -> References:
     data = json.loads(resources.files("timeline.lexicon").joinpath("references.json").read_text("utf-8"))
-    return {word: (r["kind"], r["count"]) for word, r in data["references"].items()}
+    return References({word: (r["kind"], r["count"]) for word, r in data["references"].items()},
+                      tuple(data["participation"]), tuple(data["target_markers"]))
 
 
 def _dateline_spans(document: Document) -> list[tuple[int, int]]:
@@ -626,6 +652,32 @@ def _country_place(code: str) -> PlaceRef | None:
 PARTNER_PHRASE = re.compile(r"(?:^|[，,、；;\s])(?:并|还|又|也)?(?:与|同|跟)")
 
 
+#: What joins coordinated subjects: 阿利耶夫和帕希尼扬, 拜拉莫夫与米尔佐扬.
+COORDINATOR = re.compile(r"[和与及、]")
+
+
+def _subject_group(ctx: SentenceContext, clause: Span) -> list[EntityMention]:
+    """The sentence's subject for a clause that names none: its first actor that is
+    not a qualifier, with those coordinated to it (A和B)."""
+    earlier = [e for e in ctx.actors if e.end <= clause.start]
+    subjects = [e for e in earlier if not _qualifies(ctx, e)] or earlier
+    if not subjects:
+        return []
+    group = [subjects[0]]
+    for e in subjects[1:]:
+        gap = ctx.simplified[group[-1].end - ctx.span.start:e.start - ctx.span.start]
+        if not COORDINATOR.fullmatch(gap[:1]) or not QUALIFIER_GAP.fullmatch(gap[1:]):
+            break
+        group.append(e)
+    return group
+
+
+def _targeted(ctx: SentenceContext, entity: EntityMention) -> bool:
+    """对俄罗斯实施制裁, 向敏昂莱致电: the actor after such a word is acted upon."""
+    head = ctx.simplified[:entity.start - ctx.span.start]
+    return head.endswith(load_references().target_markers)
+
+
 def _in_partner_phrase(ctx: SentenceContext, clause: Span, entity: EntityMention) -> bool:
     head = ctx.simplified[clause.start - ctx.span.start:entity.start - ctx.span.start]
     return PARTNER_PHRASE.match(head) is not None and head.lstrip("，,、；; ").lstrip("并还又也")[:1] in "与同跟"
@@ -651,8 +703,10 @@ def _chain(first: EntityMention, places: list[EntityMention]) -> list[EntityMent
 
 
 def _actor(e: EntityMention) -> ActorRef:
+    """The mention as an actor; the form written in the article is one of its aliases."""
+    aliases = tuple(dict.fromkeys(a for a in (*e.aliases, e.text) if a != e.name))
     return ActorRef(key=e.key, name=e.name, kind=e.kind, name_en=e.name_en, code=e.code,
-                    country=e.country, aliases=tuple(e.aliases), is_new=e.is_new)
+                    country=e.country, aliases=aliases, is_new=e.is_new)
 
 
 def _place(e: EntityMention) -> PlaceRef:

@@ -30,7 +30,7 @@ class ActorRef:
 
     def to_json(self) -> dict:
         return {"name": self.name, "name_en": self.name_en, "code": self.code, "kind": self.kind,
-                "role": self.role, "slug": self.key, "country": self.country}
+                "role": self.role, "slug": self.key, "country": self.country, "aliases": list(self.aliases)}
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class PlaceRef:
 
     def to_json(self) -> dict:
         return {"name": self.name, "name_en": self.name_en, "code": self.country, "kind": self.kind,
-                "slug": self.key}
+                "slug": self.key, "aliases": list(self.aliases)}
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,10 @@ class ExtractedEvent:
     title: str = ""
     confidence: float = 0.5
     speech: str | None = None
-    #: Index of the article section the first mention came from.
+    #: Index of the article section the first mention came from, and of its
+    #: dispatch (the run of sections under one dateline).
     section: int = 0
+    dispatch: int = 0
 
     @property
     def start(self) -> str:
