@@ -581,7 +581,11 @@ def _qualifies(ctx: SentenceContext, entity: EntityMention) -> bool:
         return False
     nxt = min(following, key=lambda e: e.start)
     gap = ctx.simplified[entity.end - ctx.span.start:nxt.start - ctx.span.start]
-    return nxt.kind in QUALIFIED_KINDS and QUALIFIER_GAP.fullmatch(gap) is not None
+    if QUALIFIER_GAP.fullmatch(gap) is None:
+        return False
+    # 伊朗裔美国商人: a country qualifies another only through a word (裔, 籍), never
+    # in an abbreviation run (伊美 names two parties).
+    return nxt.kind in QUALIFIED_KINDS or (nxt.kind == "country" and entity.kind == "country" and gap != "")
 
 
 #: "据新华社报道", "据伊方介绍": the source of a report is not an actor of what it reports.
