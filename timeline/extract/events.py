@@ -15,7 +15,7 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from timeline.extract.dates import DateResolver, TemporalExpression
 from timeline.extract.entities import EntityMention, default_recognizer
@@ -56,6 +56,8 @@ class SentenceContext:
     entities: list[EntityMention]
     #: The last date of the section's earlier sentences, for sentences with none.
     carried: PlacedDate | None = None
+    #: Where the datelines stand in the clean text: no quote or date comes from them.
+    datelines: list[tuple[int, int]] = field(default_factory=list)
     #: Mentions that can be actors: not a country or body that only qualifies the
     #: next name (美国总统特朗普, 俄外交部), not a country named as a place (在阿曼).
     actors: list[EntityMention] = field(default_factory=list)
@@ -107,6 +109,18 @@ def _inherit_series(event: ExtractedEvent, found: list[ExtractedEvent]) -> None:
         event.actors = [a for a in previous.actors if a.role in ("agent", "counterpart")]
 
 
+def _state_of(actor: ActorRef, entities: dict) -> str | None:
+    """The state a person or body acts for: none for the head of an international
+    organization (古特雷斯 speaks for the UN, not for Portugal)."""
+    if actor.kind not in ("person", "organization"):
+        return None
+    entry = entities.get(actor.key)
+    org = entities.get(entry.org) if entry is not None and entry.org else None
+    if org is not None and not org.country:
+        return None
+    return actor.country
+
+
 def _with_states(actors: list[ActorRef]) -> list[ActorRef]:
     """Officials and state bodies act for their state: a person's or body's country
     joins the event in the same role (郭嘉昆 → China), unless already there."""
@@ -114,7 +128,7 @@ def _with_states(actors: list[ActorRef]) -> list[ActorRef]:
     out = list(actors)
     countries = load_lexicon().by_key()
     for actor in actors:
-        code = actor.country if actor.kind in ("person", "organization") else None
+        code = _state_of(actor, countries)
         if not code or code in present:
             continue
         country = countries.get(code.lower())
@@ -218,7 +232,7 @@ class EventExtractor:
             if reference != previous_reference:
                 previous = None  # another dispatch: 同日 cannot reach back into it
                 dispatch += 1
-                scene = self._dateline_place(section)
+                scene = None
             previous_reference = reference
             resolver = DateResolver(reference, taiwan=document.taiwan, previous=previous) if reference else None
             carried: PlacedDate | None = None
@@ -299,7 +313,9 @@ class EventExtractor:
                  for d in resolver.resolve(sentence.text)
                  if d.is_date and not any(m in simplified[d.end:d.end + DATE_MODIFIER_REACH]
                                           for m in self.triggers.date_modifiers)]
-        ctx = SentenceContext(sentence, simplified, dates, entities)
+        # The dateline's date says when the dispatch was filed, not when anything happened.
+        dates = [d for d in dates if not any(_span_in(d.start, d.end, s, t) for s, t in datelines)]
+        ctx = SentenceContext(sentence, simplified, dates, entities, datelines=datelines)
         shadowed = datelines + [(sentence.start + m.start(), sentence.start + m.end())
                                 for m in self.triggers.shadows[0].finditer(ctx.simplified)]
         mediated = [(sentence.start + m.start("x"), sentence.start + m.end("x"))
@@ -351,7 +367,8 @@ class EventExtractor:
             date_text = date.text
             since = date.since and not date.future
         status = self._status(clause_simple, hit, start, end, reference, since)
-        quote = self._quote(document, ctx, clause, following, trigger_at)
+        quote = replace(self._quote(document, ctx, clause, following, trigger_at, ctx.datelines),
+                        date_text=date_text)
         place = self._place(ctx, clause, hit, actors, found, section, scene)
         if hit.type == "visit" and place is not None:
             actors = _with_destination(actors, place)
@@ -392,11 +409,12 @@ class EventExtractor:
                 seen.add(ref.key)
                 actors.append(ref)
 
-        in_clause = [e for e in ctx.actors if _span_in(e.start, e.end, clause.start, clause.end)]
+        in_clause = [e for e in ctx.actors if _span_in(e.start, e.end, clause.start, clause.end)
+                     or any(s <= e.start and e.end <= t for s, t in mediators)]  # 在卡塔尔斡旋下，…
         for e in in_clause:
             if any(s <= e.start and e.end <= t for s, t in mediators):
                 role = "mediator"
-            elif e.start < trigger_at and not _in_partner_phrase(ctx, clause, e) and not _targeted(ctx, e):
+            elif e.start < trigger_at and not _targeted(ctx, e):
                 role = "agent"
             else:
                 role = "counterpart"
@@ -424,7 +442,8 @@ class EventExtractor:
         the gazetteer lacks (在斐洛里庄园); the trigger itself (抵台); the event
         an adverbial points at (在峰会场边: the summit's place); for domestic
         types the agent's country; for what happens where the reporter is, the
-        dateline's place, else the place the dispatch last put its scene in."""
+        place the dispatch last put its scene in, else the dateline's place when
+        the agents are at home there."""
         named = self._named_place(ctx, clause)
         if named is not None:
             return named
@@ -444,12 +463,20 @@ class EventExtractor:
             if state:
                 return _country_place(state)
         if hit.type in DATELINE_PLACED:
-            return self._dateline_place(section) or scene
+            if scene is not None:
+                return scene
+            here = self._dateline_place(section)
+            entities = load_lexicon().by_key()
+            states = {a.code if a.kind == "country" else _state_of(a, entities)
+                      for a in actors if a.role == "agent"}
+            if here is not None and states <= {here.country}:
+                return here  # a foreign speaker is not where the reporter files from
         return None
 
     def _named_place(self, ctx: SentenceContext, clause: Span) -> PlaceRef | None:
         for scope, need_cue in (((clause.start, clause.end), False), ((ctx.span.start, ctx.span.end), True)):
-            places = [e for e in ctx.entities if _span_in(e.start, e.end, *scope) and _names_place(ctx, e)]
+            places = [e for e in ctx.entities if _span_in(e.start, e.end, *scope) and _names_place(ctx, e)
+                      and not any(_span_in(e.start, e.end, s, t) for s, t in ctx.datelines)]
             cued = [p for p in places if _cued(ctx, p)]
             if need_cue:
                 places = cued
@@ -511,7 +538,7 @@ class EventExtractor:
         return "occurred"
 
     def _quote(self, document: Document, ctx: SentenceContext, clause: Span, following: Span | None,
-               trigger_at: int) -> Quote:
+               trigger_at: int, datelines: list[tuple[int, int]]) -> Quote:
         """The whole sentence when it is short; else the clause, widened back to
         its agent when that is named earlier in the sentence (no actor before
         the trigger in the clause) and on to the next clause when that one
@@ -530,6 +557,9 @@ class EventExtractor:
                 end = clause.end
             if end - start > MAX_QUOTE:
                 start = max(clause.start, end - MAX_QUOTE)
+        for dateline_start, dateline_end in datelines:
+            if start <= dateline_start < end or dateline_start <= start < dateline_end:
+                start = max(start, dateline_end)
         text = document.clean_text[start:end].strip("，,；;、 　\n")
         first = document.clean_text.find(text, start)
         return Quote(text, first, first + len(text))
@@ -651,11 +681,6 @@ def _country_place(code: str) -> PlaceRef | None:
                     kind="country", aliases=country.aliases)
 
 
-#: "与X签署", "同Y举行会谈": the actor in such a phrase is the counterpart; the
-#: subject, when the clause has none, is the sentence's.
-PARTNER_PHRASE = re.compile(r"(?:^|[，,、；;\s])(?:并|还|又|也)?(?:与|同|跟)")
-
-
 #: What joins coordinated subjects: 阿利耶夫和帕希尼扬, 拜拉莫夫与米尔佐扬.
 COORDINATOR = re.compile(r"[和与及、]")
 
@@ -677,14 +702,15 @@ def _subject_group(ctx: SentenceContext, clause: Span) -> list[EntityMention]:
 
 
 def _targeted(ctx: SentenceContext, entity: EntityMention) -> bool:
-    """对俄罗斯实施制裁, 向敏昂莱致电: the actor after such a word is acted upon."""
+    """对俄罗斯实施制裁, 向敏昂莱致电, 与哈马斯达成协议: the actor after such a word
+    is acted upon or met; the subject, when the clause has none, is the sentence's."""
     head = ctx.simplified[:entity.start - ctx.span.start]
-    return head.endswith(load_references().target_markers)
-
-
-def _in_partner_phrase(ctx: SentenceContext, clause: Span, entity: EntityMention) -> bool:
-    head = ctx.simplified[clause.start - ctx.span.start:entity.start - ctx.span.start]
-    return PARTNER_PHRASE.match(head) is not None and head.lstrip("，,、；; ").lstrip("并还又也")[:1] in "与同跟"
+    if head.endswith(load_references().target_markers):
+        return True
+    # 与美国总统特朗普: a name qualified by a targeted one is targeted too.
+    before = [e for e in ctx.entities if e.end <= entity.start]
+    qualifier = max(before, key=lambda e: e.end) if before else None
+    return qualifier is not None and _qualifies(ctx, qualifier) and _targeted(ctx, qualifier)
 
 
 def _seat(ctx: SentenceContext, entity: EntityMention) -> bool:

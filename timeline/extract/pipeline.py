@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from timeline.extract.events import EventExtractor
 from timeline.extract.merge import merge_within
-from timeline.extract.model import ExtractedEvent
+from timeline.extract.model import ActorRef, ExtractedEvent
 from timeline.extract.read import Document
 from timeline.extract.textnorm import to_simplified
 from timeline.extract.topics import assign_topics
@@ -39,11 +39,20 @@ class Extraction:
                 "events": [e.to_json() for e in self.events]}
 
 
+def _title_names(actors: list[ActorRef]) -> list[str]:
+    """The most specific names: people when there are any, else bodies, else states."""
+    for kinds in (("person",), ("organization", "group"), ("country",)):
+        chosen = [a.name for a in actors if a.kind in kinds]
+        if chosen:
+            return chosen[:MAX_NAMES_IN_TITLE]
+    return []
+
+
 def make_title(event: ExtractedEvent) -> str:
     """A one-line Chinese title from the event's parts: who, with whom, where, what."""
     verb = load_triggers().rule(event.type).title
-    agents = [a.name for a in event.actors if a.role == "agent"][:MAX_NAMES_IN_TITLE]
-    others = [a.name for a in event.actors if a.role in ("counterpart", "subject")][:MAX_NAMES_IN_TITLE]
+    agents = _title_names([a for a in event.actors if a.role == "agent"])
+    others = _title_names([a for a in event.actors if a.role in ("counterpart", "subject")])
     title = "、".join(agents)
     if others and event.type not in ("visit",):
         title += ("与" if title else "") + "、".join(others)
