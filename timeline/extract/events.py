@@ -102,9 +102,10 @@ def _attach(clause_event: ExtractedEvent, found: list[ExtractedEvent]) -> None:
 
 def _inherit_series(event: ExtractedEvent, found: list[ExtractedEvent]) -> None:
     """"首轮会谈12日举行", "第三轮会谈定于下周六": an event that names nobody
-    continues the section's series of its type and has its parties."""
-    previous = next((e for e in reversed(found)
-                     if e.type == event.type and e.section == event.section and e.actors), None)
+    continues the section's series of its type and has the parties of its
+    fullest report."""
+    series = [e for e in found if e.type == event.type and e.section == event.section and e.actors]
+    previous = max(series, key=lambda e: len(e.actors), default=None)  # the fullest report of it
     if previous is not None:
         event.actors = [a for a in previous.actors if a.role in ("agent", "counterpart")]
 
@@ -136,7 +137,7 @@ def _with_states(actors: list[ActorRef]) -> list[ActorRef]:
             continue
         present.add(code)
         out.append(ActorRef(key=country.key, name=country.name, kind="country", name_en=country.name_en,
-                            code=country.code, role=actor.role, aliases=country.aliases))
+                            code=country.code, role=actor.role, aliases=country.aliases, derived=True))
     return out
 
 

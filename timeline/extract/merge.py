@@ -44,7 +44,7 @@ def compatible_actors(a: set[str], b: set[str]) -> bool:
 
 def _agents(event: ExtractedEvent) -> set[str]:
     """The agents that identify who acted: the people when any is named."""
-    agents = [x for x in event.actors if x.role == "agent"]
+    agents = [x for x in event.actors if x.role == "agent" and not x.derived]
     people = {x.key for x in agents if x.kind == "person"}
     return people or {x.key for x in agents}
 
@@ -59,14 +59,15 @@ def same_happening(a: ExtractedEvent, b: ExtractedEvent) -> bool:
     if a.type != b.type:
         return False
     directed = a.type not in load_triggers().symmetric
-    if not compatible_actors(a.actor_keys(), b.actor_keys()):
+    if not compatible_actors(a.named_actor_keys(), b.named_actor_keys()):
         # A summit in Paris on the 17th is one summit, whoever each report names.
         return not directed and same_place(a, b) and compatible_dates(a, b)
     if directed and _agents(a) and _agents(b) and not (_agents(a) & _agents(b)):
         return False
     if "inferred-from-dateline" in (a.date_source, b.date_source):
         # A headline speaks for its own section only.
-        return a.section == b.section and (bool(a.actor_keys() & b.actor_keys()) or a.date_source == b.date_source)
+        return a.section == b.section and (bool(a.named_actor_keys() & b.named_actor_keys())
+                                           or a.date_source == b.date_source)
     return compatible_dates(a, b)
 
 

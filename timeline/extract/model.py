@@ -5,7 +5,7 @@ Plain dataclasses, no database: :mod:`timeline.ingest` turns them into rows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from timeline.dateformat import format_bounds
 
@@ -23,10 +23,11 @@ class ActorRef:
     role: str = "agent"
     aliases: tuple[str, ...] = ()
     is_new: bool = False
+    #: Not named in the text but implied (an official's state): it never decides a merge.
+    derived: bool = False
 
     def with_role(self, role: str) -> "ActorRef":
-        return ActorRef(self.key, self.name, self.kind, self.name_en, self.code, self.country, role,
-                        self.aliases, self.is_new)
+        return replace(self, role=role)
 
     def to_json(self) -> dict:
         return {"name": self.name, "name_en": self.name_en, "code": self.code, "kind": self.kind,
@@ -91,6 +92,10 @@ class ExtractedEvent:
 
     def actor_keys(self) -> set[str]:
         return {a.key for a in self.actors}
+
+    def named_actor_keys(self) -> set[str]:
+        """The actors the text names (not the states implied by officials)."""
+        return {a.key for a in self.actors if not a.derived}
 
     def to_json(self) -> dict:
         return {
