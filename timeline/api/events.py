@@ -4,24 +4,25 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import abort, current_app, redirect, url_for
+from flask import Response, abort, current_app, redirect, url_for
 
 from timeline import queries
-from timeline.api.common import PREFIX, ApiBlueprint, page_limit, paged, session
+from timeline.api.common import PREFIX, ApiBlueprint, page_limit, session
+from timeline.api.eventjson import event_page_response
 from timeline.schemas import EventDetailSchema, EventListArgs, EventPageSchema, Extended, NoArgs, filters_from
 
 blp = ApiBlueprint("events", __name__, url_prefix=f"{PREFIX}/events",
                    description="Dated events, filtered by actor, topic, type, place, country, text and time.")
 
 
-def event_list(args: dict[str, Any], **resolved: Any) -> tuple[dict[str, Any], int, dict[str, str]]:
+def event_list(args: dict[str, Any], **resolved: Any) -> Response:
     """A page of events for loaded :class:`EventListArgs` (``resolved``: an
     ``actor_id`` or ``topic_id`` fixed by the path)."""
     filters = dataclasses.replace(filters_from(args), **resolved)
     cap = current_app.config.get("API_COUNT_CAP", 10000) if args["count"] else None
     page = queries.event_page(session(), filters, sort=args["sort"], cursor=args.get("cursor"),
                               limit=page_limit(args), count_cap=cap)
-    return paged(page)
+    return event_page_response(page)
 
 
 @blp.route("")
