@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Set
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from sqlalchemy import exists, select, text
 from sqlalchemy.exc import IntegrityError
@@ -154,18 +154,25 @@ def ingest_document(session: Session, document: Document,
                         article.duplicate_of_id, article.outcome_reason)
 
 
+def _fit(value: str | None, column: Any) -> str | None:
+    """``value`` cut to fit ``column`` (PostgreSQL refuses longer strings): a
+    Markdown heading that runs a whole paragraph is still the title."""
+    limit = column.type.length
+    return value if value is None or len(value) <= limit else value[:limit - 1] + "…"
+
+
 def _article_row(document: Document) -> Article:
     return Article(
         content_hash=document.content_hash,
-        outlet=document.outlet,
-        url=document.url,
-        title=document.title,
-        author=document.author,
+        outlet=_fit(document.outlet, Article.outlet),
+        url=_fit(document.url, Article.url),
+        title=_fit(document.title, Article.title),
+        author=_fit(document.author, Article.author),
         published_at=document.published_at,
         published_date=document.published_date,
         language=document.language,
         format=document.format,
-        source_name=document.name,
+        source_name=_fit(document.name, Article.source_name),
         raw_text=document.raw_text,
         clean_text=document.clean_text,
     )
@@ -255,6 +262,11 @@ def shared_actors(stored: ExtractedEvent, incoming: ExtractedEvent) -> int:
     return shared if shared and shared >= needed else 0
 
 
+def _earliest_match_start(start: dt.date) -> dt.date:
+    """``start`` less :data:`MATCH_LOOKBACK`, or the calendar's first day for events dated in year 1."""
+    return start - MATCH_LOOKBACK if start - dt.date.min > MATCH_LOOKBACK else dt.date.min
+
+
 def find_stored_match(session: Session, event: ExtractedEvent, actor_ids: list[int],
                       exclude: Set[int] = frozenset()) -> Event | None:
     """The live stored event that is ``event``'s happening, if any (module docstring)."""
@@ -264,7 +276,7 @@ def find_stored_match(session: Session, event: ExtractedEvent, actor_ids: list[i
     candidates = session.scalars(
         select(Event)
         .where(Event.type == event.type, Event.precision == event.precision,
-               Event.start_min <= event.end_date, Event.start_min >= event.start_date - MATCH_LOOKBACK,
+               Event.start_min <= event.end_date, Event.start_min >= _earliest_match_start(event.start_date),
                Event.end_max >= event.start_date,
                Event.merged_into_id.is_(None), Event.deleted_at.is_(None), shared,
                Event.id.not_in(exclude))

@@ -50,6 +50,11 @@ def timelinejs_event(event: Event, labels: dict[str, tuple[str | None, str | Non
     return item
 
 
+def day_after(day: dt.date) -> str:
+    """The ISO day after ``day``; after 9999-12-31 that is year 10000, in ISO 8601's expanded form."""
+    return "+010000-01-01" if day == dt.date.max else (day + dt.timedelta(days=1)).isoformat()
+
+
 def vis_item(event: Event) -> dict[str, Any]:
     start, end = format_bounds(event.start_min, event.end_max, event.precision)
     return {
@@ -57,7 +62,7 @@ def vis_item(event: Event) -> dict[str, Any]:
         "content": escape(event.title),
         "title": escape(start if start == end else f"{start} – {end}"),
         "start": event.start_min.isoformat(),
-        "end": (event.end_max + dt.timedelta(days=1)).isoformat(),
+        "end": day_after(event.end_max),
         "type": "range",
         "group": event.type,
         "className": f"status-{event.status} precision-{event.precision}",

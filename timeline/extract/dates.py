@@ -893,10 +893,13 @@ class DateResolver:
         if item.main.rule.kind == "fiscal":
             return TemporalExpression(text[item.start:item.end], item.start, item.end, None, None, "year",
                                       item.rule, "absolute", fiscal=True)
-        if item.mode == "range":
-            span = _range_value(item.atoms[0].value, item.atoms[1].value)(ctx)
-        else:
-            span = item.main.value(ctx)
+        try:
+            if item.mode == "range":
+                span = _range_value(item.atoms[0].value, item.atoms[1].value)(ctx)
+            else:
+                span = item.main.value(ctx)
+        except OverflowError:  # 次日 after 9999年12月31日: past the calendar's ends there is no date
+            span = None
         if span is None:
             return None
         if item.main.rule.name != "past_span":

@@ -42,6 +42,9 @@ from timeline.extract.segment import Line, Section, split_sections
 from timeline.extract.textnorm import analysis_copy, content_hash, is_cjk, is_traditional
 
 FORMATS = ("text", "markdown", "frontmatter-html", "feed-item", "html")
+#: Publication dates an article may have: outside them a date is a typo or a
+#: placeholder (0001-01-01, 9999-12-31), and date arithmetic would run off the calendar.
+PUBLISHED_RANGE = (dt.date(1800, 1, 1), dt.date(2199, 12, 31))
 
 
 class ReadError(ValueError):
@@ -67,7 +70,9 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
     Refused: empty input, NUL bytes without a UTF-16/32 mark (binary, or UTF-16
     with no way to know its byte order), bytes that are neither UTF-8 nor
-    GB18030, and text where more than 1% of the characters are control codes.
+    GB18030, and UTF-8 that breaks off after a run of good multi-byte
+    characters (cut off or damaged: read as GB18030 it would be mojibake).
+    The characters themselves are checked by :func:`read_text`.
     """
     if not data.strip():
         raise ReadError(name, "is empty")
@@ -83,7 +88,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             raise ReadError(name, "looks binary (NUL bytes and no UTF-16 byte-order mark)")
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            _refuse_broken_utf8(data, exc, name)
             try:
                 text, encoding = data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:
@@ -91,10 +97,37 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ReadError(name, "is empty")
+    return text, encoding
+
+
+#: Good multi-byte characters before a UTF-8 error that make the input UTF-8, not GB18030.
+_UTF8_EVIDENCE = 8
+
+
+def _refuse_broken_utf8(data: bytes, error: UnicodeDecodeError, name: str) -> None:
+    """Raise when ``data`` is UTF-8 up to ``error`` (GB18030 fails UTF-8 within a
+    few characters, so a long good run before the error means cut-off or damaged UTF-8)."""
+    good = data[:error.start].decode("utf-8")
+    if sum(1 for c in good if ord(c) > 0x7F) < _UTF8_EVIDENCE:
+        return
+    if error.end == len(data) and error.reason == "unexpected end of data":
+        raise ReadError(name, f"is UTF-8 cut off in the middle of a character (byte {error.start} of {len(data)})")
+    raise ReadError(name, f"is UTF-8 up to byte {error.start}, then not ({data[error.start:error.start + 4].hex(' ')}): "
+                          "damaged, or two encodings mixed")
+
+
+def _check_characters(text: str, name: str) -> None:
+    """Refuse NUL and unpaired surrogates (no database stores them), and text where
+    more than 1% of the characters are control codes (binary)."""
+    if "\x00" in text:
+        raise ReadError(name, f"contains a NUL character (U+0000) at position {text.index(chr(0))}")
+    surrogate = re.search("[\ud800-\udfff]", text)
+    if surrogate:
+        raise ReadError(name, f"contains an unpaired surrogate U+{ord(surrogate.group()):04X} "
+                              f"at position {surrogate.start()}")
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
     if controls > max(2, len(text) // 100):
         raise ReadError(name, f"looks binary ({controls} control characters in {len(text)})")
-    return text, encoding
 
 
 # --- clean text with a map back to the raw text ----------------------------------
@@ -1055,6 +1088,7 @@ def read_text(text: str, name: str, published: dt.date | None = None, outlet: st
     raw = text.removeprefix("\ufeff")
     if not raw.strip():
         raise ReadError(name, "is empty")
+    _check_characters(raw, name)
     parsed = _detect_format(raw, name)
     if not parsed.clean.strip():
         raise ReadError(name, f"has no text once its {parsed.format} markup is removed")
@@ -1064,6 +1098,10 @@ def read_text(text: str, name: str, published: dt.date | None = None, outlet: st
         if published_at is not None and published_at.date() != published:
             published_at = None
         published_date = published
+    if published_date is not None and not PUBLISHED_RANGE[0] <= published_date <= PUBLISHED_RANGE[1]:
+        said = "given" if published is not None else "read from the article"
+        raise ReadError(name, f"publication date {published_date.isoformat()} ({said}) is outside "
+                              f"{PUBLISHED_RANGE[0].year}..{PUBLISHED_RANGE[1].year}")
     url = url or meta.get("url")
     known = (outlet_by_name(outlet) if outlet else None) or outlet_by_name(meta.get("outlet")) \
         or outlet_by_url(url) or outlet_by_name(meta.get("author"))
