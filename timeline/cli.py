@@ -36,7 +36,7 @@ def _dump(obj: Any) -> None:
 
 @click.group("db")
 def db_group() -> None:
-    """Create, upgrade and downgrade the database schema (Alembic)."""
+    """The database: schema migrations (Alembic), backup, restore and a consistency check."""
 
 
 @db_group.command("upgrade")
@@ -68,6 +68,53 @@ def db_current() -> None:
     from timeline.migrate import current_revision
 
     click.echo(current_revision(current_app) or "base (empty)")
+
+
+@db_group.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def db_backup(path: str) -> None:
+    """Copy the database to PATH, a new file (SQLite: online backup API; PostgreSQL: pg_dump)."""
+    from timeline import get_db
+    from timeline.ops import OpsError, backup
+
+    try:
+        written = backup(get_db(), path)
+    except OpsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up to {written} ({written.stat().st_size} bytes)", err=True)
+
+
+@db_group.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.confirmation_option(prompt="Replace everything in the database with the backup?")
+@with_appcontext
+def db_restore(path: str) -> None:
+    """Replace the database's contents with the backup at PATH (made by db backup)."""
+    from timeline import get_db
+    from timeline.ops import OpsError, restore
+
+    try:
+        restore(get_db(), path)
+    except OpsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored from {path}", err=True)
+
+
+@db_group.command("check")
+@with_appcontext
+def db_check() -> None:
+    """Report orphans and broken references, one line per check; exit status 1 if any."""
+    from timeline import get_db
+    from timeline.ops import check
+
+    findings = check(get_db())
+    for finding in findings:
+        click.echo(finding.line())
+    failed = sum(1 for f in findings if f.count)
+    click.echo(f"{len(findings)} checks, {failed} failed", err=True)
+    if failed:
+        sys.exit(1)
 
 
 # --- seeds ------------------------------------------------------------------
@@ -317,7 +364,9 @@ def token_revoke(name: str) -> None:
     click.echo(f"token {name!r} revoked", err=True)
 
 
-COMMANDS = [db_group, seed, dates, read, extract_command, ingest, events_command, token_group]
+from timeline.curation_cli import COMMANDS as CURATION_COMMANDS  # noqa: E402  (event, actor, undo, reextract, changes)
+
+COMMANDS = [db_group, seed, dates, read, extract_command, ingest, events_command, token_group, *CURATION_COMMANDS]
 
 
 def register(app: Flask) -> None:
