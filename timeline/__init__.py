@@ -26,10 +26,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def _remove_session(_exc: BaseException | None) -> None:
         database.scoped.remove()
 
+    from timeline import logs  # JSON logs with request ids; first, so every later hook has the id
+    logs.init_app(app)
     from timeline.api import init_api  # the REST API under /api/v1
     init_api(app)
     from timeline.web.views import bp as web_blueprint  # the page at / (its assets under /assets/)
     app.register_blueprint(web_blueprint)
+    from timeline.health import bp as health_blueprint  # /healthz
+    app.register_blueprint(health_blueprint)
     return app
 
 
