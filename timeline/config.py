@@ -10,12 +10,21 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-#: name -> (environment variable, default, parser)
+#: name -> (environment variable, default); the default's type says how to parse the variable.
 _SETTINGS: dict[str, tuple[str, Any]] = {
     "DATABASE_URL": ("TIMELINE_DATABASE_URL", None),
     "SQL_ECHO": ("TIMELINE_SQL_ECHO", False),
     "API_PAGE_DEFAULT": ("TIMELINE_API_PAGE_DEFAULT", 50),
     "API_PAGE_MAX": ("TIMELINE_API_PAGE_MAX", 500),
+    # Flask's own name: larger request bodies are refused with 413 before they are read.
+    "MAX_CONTENT_LENGTH": ("TIMELINE_MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+    # Reads (GET) need a token with the read scope too; the OpenAPI document, docs and /healthz stay open.
+    "READS_NEED_TOKEN": ("TIMELINE_READS_NEED_TOKEN", False),
+    # Writes per token: "N/second|minute|hour|day", a bare N per minute, "0" for no limit.
+    "WRITE_RATE_LIMIT": ("TIMELINE_WRITE_RATE_LIMIT", "60/minute"),
+    # "json" (one object a line, with the request id) or "text".
+    "LOG_FORMAT": ("TIMELINE_LOG_FORMAT", "json"),
+    "LOG_LEVEL": ("TIMELINE_LOG_LEVEL", "INFO"),
 }
 
 

@@ -14,6 +14,7 @@ from flask import current_app
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from timeline.dateformat import PRECISIONS, format_bounds
+from timeline.extract.read import PUBLISHED_RANGE
 from timeline.models import ACTOR_KINDS, ROLES, STATUSES
 from timeline.queries import EVENT_ORDERS, FACET_FIELDS, INTERVALS, MAX_ID, EventFilters, utc
 from timeline.timedates import parse_span
@@ -484,7 +485,8 @@ class ArticleMetaSchema(QuerySchema):
     """What the caller knows about an uploaded article (the reader finds the rest)."""
 
     title = fields.String(validate=validate.Length(min=1, max=1000), metadata={"description": "Overrides the title read."})
-    published = fields.Date(metadata={"description": "Publication date, when the text does not say."})
+    published = fields.Date(validate=validate.Range(*PUBLISHED_RANGE),
+                            metadata={"description": "Publication date, when the text does not say."})
     outlet = fields.String(validate=validate.Length(min=1, max=200))
     url = fields.URL(validate=validate.Length(max=2000))
     name = fields.String(validate=validate.Length(min=1, max=500),

@@ -11,15 +11,18 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 
-from timeline import __version__
-from timeline.api import errors, headers
-from timeline.api.common import PREFIX
+from timeline import __version__, auth
+from timeline.api import errors, guards, headers
+from timeline.api.common import PREFIX, session
 from timeline.schemas import ProblemSchema
 
 DESCRIPTION = """Dated events extracted from Chinese-language news, by actor, topic and time.
 
-Reads need no credentials; writes take a bearer token with the `write` scope
-(`timeline token create NAME --scope write`). Lists page by an opaque keyset
+Reads need no credentials (unless the server sets `TIMELINE_READS_NEED_TOKEN`);
+writes take a bearer token with the `write` scope (`timeline token create NAME
+--scope write`), each token at most `TIMELINE_WRITE_RATE_LIMIT` writes (429 with
+`Retry-After` beyond). Bodies larger than `TIMELINE_MAX_CONTENT_LENGTH` are a 413;
+control characters in any parameter are a 422. Lists page by an opaque keyset
 `cursor` (`next` in the body and an RFC 8288 `Link` header). Errors are RFC 9457
 `application/problem+json`; an unknown query parameter is a 422."""
 
@@ -56,7 +59,6 @@ def init_api(app: Flask) -> ProblemApi:
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": DESCRIPTION}})
-    app.config.setdefault("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     app.json.ensure_ascii = False  # Chinese as itself, not \u escapes
     app.json.sort_keys = False  # members in the schemas' order
     api = ProblemApi(app)
@@ -68,5 +70,7 @@ def init_api(app: Flask) -> ProblemApi:
     app.register_blueprint(docs_page)
     errors.register_error_handlers(app)
     headers.register(app)
+    guards.register(app)
+    auth.init_app(app, session)
     app.extensions["timeline.api"] = api
     return api

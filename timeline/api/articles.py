@@ -106,6 +106,7 @@ def _uploaded_document() -> Any:
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
 @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 @require_scope("write", session)
 def post_article() -> Any:
     """Ingest an article (bearer token with the write scope).
