@@ -157,6 +157,14 @@ def _with_destination(actors: list[ActorRef], place: PlaceRef) -> list[ActorRef]
 SEAT_KINDS = ("country", "organization")
 #: Types that happen where the dispatch is filed when the text names no place.
 DATELINE_PLACED = frozenset({"statement", "ceremony", "protest", "summit"})
+#: Of those, the ones that take the place of the dispatch's scene; a speaker's
+#: place is never guessed from what the dispatch reported before.
+SCENE_PLACED = frozenset({"ceremony", "protest", "summit"})
+#: Words that put a clause right after an event of a type ("会后说": where the talks were).
+#: (Not after 记者/发布/宴: a press conference or a banquet is not the meeting.)
+AFTER_EVENT = {re.compile(r"(?<![者布宴晚酒舞峰])会后|会谈后|会晤后"): "talks", re.compile("峰会后"): "summit"}
+#: Types whose subject is the place they strike ("缅甸强震", "摩洛哥发生地震").
+STRUCK = frozenset({"disaster"})
 #: Types that happen in the agent's own country unless a place is named.
 DOMESTIC = frozenset({"election", "policy", "ceremony"})
 #: A venue name shorter than this (suffix included) is a common noun (大楼).
@@ -429,8 +437,13 @@ class EventExtractor:
                 add(ref.with_role(role))
         if not any(a.role == "agent" for a in actors):
             stripped = clause_simple.lstrip("，,、；; 　")
-            if stripped.startswith(PERSON_PRONOUNS) and last_person is not None:
-                add(last_person.with_role("agent"))
+            if stripped.startswith(PERSON_PRONOUNS):
+                # 他 is the last person named before it: in this sentence, else before.
+                named = [e for e in ctx.entities if e.kind == "person" and e.end <= clause.start
+                         and not _qualifies(ctx, e)]
+                referent = _actor(named[-1]) if named else last_person
+                if referent is not None:
+                    add(referent.with_role("agent"))
             else:
                 for subject in _subject_group(ctx, clause):
                     add(_actor(subject).with_role("agent"))
@@ -443,9 +456,11 @@ class EventExtractor:
         the gazetteer lacks (在斐洛里庄园); the trigger itself (抵台); the event
         an adverbial points at (在峰会场边: the summit's place); for domestic
         types the agent's country; for what happens where the reporter is, the
-        place the dispatch last put its scene in, else the dateline's place when
-        the agents are at home there."""
-        named = self._named_place(ctx, clause)
+        place the dispatch last put its scene in (not for statements), else the
+        dateline's place when the agents are at home there."""
+        # What follows a speech verb is what was said, not where it was said.
+        speech_at = clause.start + hit.start if hit.type == "statement" else None
+        named = self._named_place(ctx, clause, speech_at)
         if named is not None:
             return named
         offset = clause.start - ctx.span.start
@@ -456,15 +471,20 @@ class EventExtractor:
         by_word = next((code for word, code in load_venues().by_trigger.items() if word in clause_simple), None)
         if by_word is not None:
             return _country_place(by_word)
-        referred = self._referred_place(clause_simple, found)
+        referred = self._referred_place(ctx, clause_simple, clause.start + hit.start, found)
         if referred is not None:
             return referred
+        if hit.type in STRUCK:
+            struck = [e for e in ctx.entities if e.kind in ("country", "place")
+                      and clause.start <= e.start and e.end <= clause.start + hit.start]
+            if struck:
+                return _place(struck[-1])
         if hit.type in DOMESTIC:
             state = next((a.code or a.country for a in actors if a.role == "agent" and (a.code or a.country)), None)
             if state:
                 return _country_place(state)
         if hit.type in DATELINE_PLACED:
-            if scene is not None:
+            if scene is not None and hit.type in SCENE_PLACED:
                 return scene
             here = self._dateline_place(section)
             entities = load_lexicon().by_key()
@@ -474,8 +494,9 @@ class EventExtractor:
                 return here  # a foreign speaker is not where the reporter files from
         return None
 
-    def _named_place(self, ctx: SentenceContext, clause: Span) -> PlaceRef | None:
-        for scope, need_cue in (((clause.start, clause.end), False), ((ctx.span.start, ctx.span.end), True)):
+    def _named_place(self, ctx: SentenceContext, clause: Span, until: int | None) -> PlaceRef | None:
+        scopes = (((clause.start, until or clause.end), False), ((ctx.span.start, until or ctx.span.end), True))
+        for scope, need_cue in scopes:
             places = [e for e in ctx.entities if _span_in(e.start, e.end, *scope) and _names_place(ctx, e)
                       and not any(_span_in(e.start, e.end, s, t) for s, t in ctx.datelines)]
             cued = [p for p in places if _cued(ctx, p)]
@@ -488,12 +509,26 @@ class EventExtractor:
             return _place(best)
         return None
 
-    def _referred_place(self, clause_simple: str, found: list[ExtractedEvent]) -> PlaceRef | None:
-        """The place of the event an adverbial of the clause points at (在峰会场边)."""
-        for start, end in self.triggers.shadowed(clause_simple):
-            hits = self.triggers.hits(clause_simple[start:end].replace("在", " ", 1))
-            for hit in hits:
-                partner = next((e for e in reversed(found) if e.type == hit.type and e.place is not None), None)
+    def _referred_place(self, ctx: SentenceContext, clause_simple: str, trigger_at: int,
+                        found: list[ExtractedEvent]) -> PlaceRef | None:
+        """The place of the event the clause points at: through an adverbial (在峰会
+        场边), through attending it (出席峰会…并发表讲话), or by speaking after it
+        (会后说: where the meeting was)."""
+        pointers = [clause_simple[start:end].replace("在", " ", 1)
+                    for start, end in self.triggers.shadowed(clause_simple)]
+        before = ctx.simplified[:trigger_at - ctx.span.start]
+        for verb in load_references().participation:
+            at = before.find(verb)
+            if at >= 0:
+                pointers.append(before[at + len(verb):])
+        for marker, event_type in AFTER_EVENT.items():
+            if marker.search(clause_simple):
+                pointers.append(event_type)
+        for pointer in pointers:
+            types = [hit.type for hit in self.triggers.hits(pointer)] or [t for t in AFTER_EVENT.values()
+                                                                          if t == pointer][:1]
+            for event_type in types:
+                partner = next((e for e in reversed(found) if e.type == event_type and e.place is not None), None)
                 if partner is not None:
                     return partner.place
         return None
@@ -601,6 +636,8 @@ def _dateline_spans(document: Document) -> list[tuple[int, int]]:
 #: conjunctions, prepositions or punctuation (美国总统特朗普, not 美国和伊朗).
 QUALIFIER_GAP = re.compile(r"[^\s，,。；;：:、和与同及跟对向在将于的并而“”「」（）()]{0,8}")
 QUALIFIED_KINDS = ("person", "organization", "group", "place")
+#: 特朗普的乌克兰事务特使凯洛格: a possessive title before a person.
+POSSESSIVE_GAP = re.compile(r"的[^\s，,。；;：:、和与同及跟对向在将于的并而“”「」（）()]{1,10}")
 
 
 def _qualifies(ctx: SentenceContext, entity: EntityMention) -> bool:
@@ -612,7 +649,7 @@ def _qualifies(ctx: SentenceContext, entity: EntityMention) -> bool:
         return False
     nxt = min(following, key=lambda e: e.start)
     gap = ctx.simplified[entity.end - ctx.span.start:nxt.start - ctx.span.start]
-    if QUALIFIER_GAP.fullmatch(gap) is None:
+    if QUALIFIER_GAP.fullmatch(gap) is None and not (nxt.kind == "person" and POSSESSIVE_GAP.fullmatch(gap)):
         return False
     # 伊朗裔美国商人: a country qualifies another only through a word (裔, 籍), never
     # in an abbreviation run (伊美 names two parties).

@@ -17,6 +17,7 @@ from timeline.extract.triggers import load_triggers
 #: Stored with every event; bump when rules or lexicons change what comes out.
 EXTRACTOR_VERSION = "0.1.0"
 MAX_NAMES_IN_TITLE = 3
+MAX_QUOTE_TITLE = 40
 
 
 @dataclass
@@ -48,19 +49,36 @@ def _title_names(actors: list[ActorRef]) -> list[str]:
     return []
 
 
+def _parties(actors: list[ActorRef]) -> list[str]:
+    """The parties of a symmetric event: two or more people, else two or more states."""
+    for kind in ("person", "country"):
+        named = list(dict.fromkeys(a.name for a in actors if a.kind == kind and a.role != "mediator"))
+        if len(named) >= 2:
+            return named[:MAX_NAMES_IN_TITLE]
+    return _title_names([a for a in actors if a.role != "mediator"])
+
+
 def make_title(event: ExtractedEvent) -> str:
-    """A one-line Chinese title from the event's parts: who, with whom, where, what."""
+    """A one-line Chinese title from the event's parts: who (with whom), where, what.
+    With no one named, the event's own shortest quote says it best."""
     verb = load_triggers().rule(event.type).title
-    agents = _title_names([a for a in event.actors if a.role == "agent"])
-    others = _title_names([a for a in event.actors if a.role in ("counterpart", "subject")])
-    title = "、".join(agents)
-    if others and event.type not in ("visit",):
-        title += ("与" if title else "") + "、".join(others)
-    if event.place is not None:
-        title += ("访问" if event.type == "visit" else "在") + event.place.name
-        if event.type == "visit":
-            return title
-    return title + verb
+    if event.type in load_triggers().symmetric:
+        who = "、".join(_parties(event.actors))
+    else:
+        who = "、".join(_title_names([a for a in event.actors if a.role == "agent"]))
+        others = _title_names([a for a in event.actors if a.role in ("counterpart", "subject")])
+        if others and event.type != "visit":
+            who += ("与" if who else "") + "、".join(others)
+    if not who:
+        quote = min((m.text for m in event.mentions), key=len)
+        return quote if len(quote) <= MAX_QUOTE_TITLE else quote[:MAX_QUOTE_TITLE] + "…"
+    place = event.place
+    states = {a.code for a in event.actors if a.kind == "country"}
+    if place is None or (place.kind == "country" and place.country in states and event.type != "visit"):
+        return who + verb
+    if event.type == "visit":
+        return f"{who}访问{place.name}"
+    return f"{who}在{place.name}{verb}"
 
 
 def extract(document: Document, extractor: EventExtractor | None = None) -> Extraction:

@@ -45,7 +45,7 @@ def _compile(trigger: str) -> re.Pattern[str]:
 
 #: Blocker kinds that stop a clause wherever they stand in it; the others count
 #: only before the trigger (如果 after a trigger starts another thought).
-CLAUSE_WIDE = frozenset({"negation", "recurring", "boilerplate"})
+CLAUSE_WIDE = frozenset({"negation", "modal", "recurring", "boilerplate"})
 #: Blocker kinds that stop only their own clause: "伊朗媒体报道说" is no event, but
 #: what it reports in the next clause is.
 CLAUSE_LOCAL = frozenset({"reporting_only"})
