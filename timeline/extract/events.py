@@ -22,7 +22,7 @@ from timeline.extract.entities import EntityMention, default_recognizer
 from timeline.extract.model import ActorRef, ExtractedEvent, PlaceRef, Quote
 from timeline.extract.read import Document
 from timeline.extract.segment import Section, Span, clauses, sentences
-from timeline.extract.textnorm import to_simplified
+from timeline.extract.aliases import fold
 from timeline.extract.triggers import TriggerHit, TriggerLexicon, load_triggers
 from timeline.lexicon.load import load_lexicon
 
@@ -208,7 +208,7 @@ def predicate_clauses(sentence: Span, is_heading: bool = False) -> list[Span]:
     pieces = [c for part in _headline_parts(sentence) for c in clauses(part)] if is_heading else clauses(sentence)
     for clause in pieces:
         cut = clause.start
-        for match in COORDINATION.finditer(to_simplified(clause.text)):
+        for match in COORDINATION.finditer(fold(clause.text)):
             out.append(Span(clause.text[cut - clause.start:match.start()], cut, clause.start + match.start()))
             cut = clause.start + match.start()
         out.append(Span(clause.text[cut - clause.start:], cut, clause.end))
@@ -317,7 +317,7 @@ class EventExtractor:
 
     def _context(self, sentence: Span, entities: list[EntityMention], resolver: DateResolver,
                  datelines: list[tuple[int, int]]) -> SentenceContext:
-        simplified = to_simplified(sentence.text)
+        simplified = fold(sentence.text)
         dates = [PlacedDate(sentence.start + d.start, sentence.start + d.end, d)
                  for d in resolver.resolve(sentence.text)
                  if d.is_date and not any(m in simplified[d.end:d.end + DATE_MODIFIER_REACH]

@@ -10,7 +10,7 @@ from timeline.extract.events import EventExtractor
 from timeline.extract.merge import merge_within
 from timeline.extract.model import ActorRef, ExtractedEvent
 from timeline.extract.read import Document
-from timeline.extract.textnorm import to_simplified
+from timeline.extract.aliases import fold
 from timeline.extract.topics import assign_topics
 from timeline.extract.triggers import load_triggers
 
@@ -83,10 +83,10 @@ def make_title(event: ExtractedEvent) -> str:
 
 def extract(document: Document, extractor: EventExtractor | None = None) -> Extraction:
     events = merge_within((extractor or EventExtractor()).candidates(document))
-    article = to_simplified(document.clean_text)
+    article = fold(document.clean_text)
     sections = {s.index: article[s.start:s.end] for s in document.sections}
     for event in events:
-        own = to_simplified("".join(m.text for m in event.mentions))
+        own = fold("".join(m.text for m in event.mentions))
         event.topics = assign_topics(event, own, sections.get(event.section, ""), article)
         event.title = make_title(event)
     return Extraction(document, events)

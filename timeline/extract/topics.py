@@ -1,6 +1,8 @@
 """Topics of an event, from its own words, its actors and the article around it.
 
-Each topic of timeline/lexicon/topic_cues.json scores: cue words in the event's
+Texts are compared in their folded form (simplified, lower case: see
+:func:`timeline.extract.aliases.fold`).  Each topic of
+timeline/lexicon/topic_cues.json scores: cue words in the event's
 quotes (``OWN`` each), cue words in its section (``SECTION`` each, at most
 ``SECTION_CAP``) and in the whole article (``ARTICLE`` each, at most
 ``ARTICLE_CAP``) — a digest's items each have their own subject — its
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from timeline.extract.aliases import fold
 from timeline.extract.model import ExtractedEvent
 
 OWN = 3.0
@@ -43,7 +46,7 @@ class TopicCues:
 def load_cues() -> tuple[TopicCues, ...]:
     data = json.loads(resources.files("timeline.lexicon").joinpath("topic_cues.json").read_text("utf-8"))
     return tuple(
-        TopicCues(slug, tuple(c.get("words", ())), frozenset(c.get("countries", ())),
+        TopicCues(slug, tuple(fold(w) for w in c.get("words", ())), frozenset(c.get("countries", ())),
                   tuple(frozenset(p) for p in c.get("pairs", ())), frozenset(c.get("types", ())))
         for slug, c in data["topics"].items()
     )

@@ -32,7 +32,8 @@ class TriggerHit:
 @dataclass(frozen=True)
 class TypeRule:
     type: str
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    #: (trigger, its first part, compiled): the first part is a cheap test before the regex.
+    patterns: tuple[tuple[str, str, re.Pattern[str]], ...]
     excludes: tuple[str, ...]
     needs_agent: bool
     title: str
@@ -90,7 +91,9 @@ class TriggerLexicon:
             if any(x in clause for x in rule.excludes):
                 continue
             best: TriggerHit | None = None
-            for word, pattern in rule.patterns:
+            for word, head, pattern in rule.patterns:
+                if head not in clause:
+                    continue
                 for match in pattern.finditer(clause):
                     if any(s <= match.start() and match.end() <= e for s, e in shadowed):
                         continue
@@ -144,7 +147,7 @@ def load_triggers() -> TriggerLexicon:
     rules = tuple(
         TypeRule(
             type=entry["type"],
-            patterns=tuple((t, _compile(t)) for t in entry["triggers"]),
+            patterns=tuple((t, t.split(GAP)[0], _compile(t)) for t in entry["triggers"]),
             excludes=tuple(entry.get("exclude", ())),
             needs_agent=bool(entry.get("needs_agent")),
             title=entry["title"],
