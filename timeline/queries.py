@@ -21,6 +21,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, cast, exists, func, literal, or_, select, tuple_, union_all
@@ -90,6 +91,7 @@ class EventFilters:
     country: Sequence[str] = ()
     article: Sequence[int] = ()
     precision: Sequence[str] = ()
+    review_state: Sequence[str] = ()
     q: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -146,6 +148,10 @@ def _actor_condition(selection: Selection, ids: set[int], filters: EventFilters)
             condition))
 
 
+#: The only filters the precomputed counts answer for (with one actor at most); any other narrows.
+COUNTED_FILTERS = ("actor", "actor_all", "actor_id", "within")
+
+
 def select_events(session: Session, filters: EventFilters) -> Selection:
     """The conditions of ``filters``, the index ranges that could drive a page,
     and whether the precomputed counts answer for them (no filter, or one actor)."""
@@ -158,9 +164,9 @@ def select_events(session: Session, filters: EventFilters) -> Selection:
         actor_sets.append({filters.actor_id})
     for ids in actor_sets:
         _actor_condition(selection, ids, filters)
-    others = [filters.topic_id is not None, filters.topic, filters.location, filters.country, filters.article,
-              filters.type, filters.status, filters.precision, filters.q, filters.date_from, filters.date_to]
-    if not any(others) and len(actor_sets) <= 1 and all(len(ids) == 1 for ids in actor_sets):
+    narrowed = any(getattr(filters, f.name) not in (None, False, (), []) for f in dataclasses.fields(filters)
+                   if f.name not in COUNTED_FILTERS)
+    if not narrowed and len(actor_sets) <= 1 and all(len(ids) == 1 for ids in actor_sets):
         selection.counted = True
         selection.actor_id = next(iter(actor_sets[0])) if actor_sets else None
     conditions = selection.conditions
@@ -182,6 +188,8 @@ def select_events(session: Session, filters: EventFilters) -> Selection:
         conditions.append(Event.status.in_(filters.status))
     if filters.precision:
         conditions.append(Event.precision.in_(filters.precision))
+    if filters.review_state:
+        conditions.append(Event.review_state.in_(filters.review_state))
     conditions.extend(_date_conditions(Event.start_min, Event.end_max, filters))
     _text_conditions(selection, filters.q)
     return selection
@@ -453,14 +461,17 @@ class Page(Generic[T]):
 
 
 def keyset_page(session: Session, statement: Select, order: Order, *, cursor: str | None, limit: int,
-                count_cap: int | None = None) -> Page[Any]:
-    """Run ``statement`` (a select of one entity) as a page in ``order``."""
+                count_cap: int | None = None,
+                load: Callable[[Session, Select], list[Any]] = lambda s, statement: list(s.scalars(statement)),
+                ) -> Page[Any]:
+    """Run ``statement`` (a select of one entity) as a page in ``order``;
+    ``load`` turns the page's statement into its rows (default: the entities)."""
     page: Page[Any] = Page(items=[])
     if count_cap is not None:
         page.count, page.count_exact = capped_count(session, statement, count_cap)
     if cursor:
         statement = statement.where(order.after(*decode_cursor(order, cursor)))
-    rows = list(session.scalars(statement.order_by(*order.clauses()).limit(limit + 1)))
+    rows = load(session, statement.order_by(*order.clauses()).limit(limit + 1))
     page.items = rows[:limit]
     if len(rows) > limit:
         last = page.items[-1]
@@ -503,11 +514,44 @@ def planned(selection: Selection, order: Order) -> tuple[Select, Order]:
 
 
 def event_page(session: Session, filters: EventFilters, *, sort: str = "date", cursor: str | None = None,
-               limit: int = 50, count_cap: int | None = None) -> Page[Event]:
-    """A page of live events matching ``filters``, with their actors, topics and place."""
+               limit: int = 50, count_cap: int | None = None) -> Page[Any]:
+    """A page of live events matching ``filters``, with their actors, topics and
+    place, as read-only rows (see :func:`event_rows`)."""
     statement, order = planned(select_events(session, filters), EVENT_ORDERS[sort])
-    return keyset_page(session, statement.options(*event_list_options()), order, cursor=cursor, limit=limit,
-                       count_cap=count_cap)
+    return keyset_page(session, statement, order, cursor=cursor, limit=limit, count_cap=count_cap, load=event_rows)
+
+
+_PLACE_COLUMNS = ("slug", "name", "name_en", "kind", "country_code")
+_ACTOR_COLUMNS = ("slug", "name", "name_en", "kind", "code", "country_code")
+
+
+def event_rows(session: Session, statement: Select) -> list[SimpleNamespace]:
+    """The events of ``statement`` (a select of :class:`Event`) as plain rows
+    with the attributes of an event, its place, ``actor_links`` (``role``,
+    ``actor``) and ``topic_links`` (``topic``): three statements, and none of
+    the ORM's bookkeeping, which cost more than the queries on a page of 50."""
+    place = Place.__table__
+    columns = statement.with_only_columns(*Event.__table__.c, *(place.c[n].label(f"place_{n}") for n in _PLACE_COLUMNS))
+    events = []
+    for row in session.execute(columns.outerjoin(place, place.c.id == Event.place_id)):
+        data = row._asdict()
+        found = SimpleNamespace(id=data["place_id"], **{n: data.pop(f"place_{n}") for n in _PLACE_COLUMNS})
+        events.append(SimpleNamespace(**data, place=found if found.id is not None else None, actor_links=[],
+                                      topic_links=[]))
+    by_id = {event.id: event for event in events}
+    if by_id:
+        actors = session.execute(select(EventActor.event_id, EventActor.actor_id, EventActor.role,
+                                        *(getattr(Actor, n) for n in _ACTOR_COLUMNS))
+                                 .join(Actor, Actor.id == EventActor.actor_id).where(EventActor.event_id.in_(by_id)))
+        for event_id, actor_id, role, *values in actors:
+            by_id[event_id].actor_links.append(SimpleNamespace(actor_id=actor_id, role=role, actor=SimpleNamespace(
+                id=actor_id, **dict(zip(_ACTOR_COLUMNS, values)))))
+        topics = session.execute(select(EventTopic.event_id, Topic.id, Topic.slug, Topic.name, Topic.name_en)
+                                 .join(Topic, Topic.id == EventTopic.topic_id).where(EventTopic.event_id.in_(by_id)))
+        for event_id, topic_id, slug, name, name_en in topics:
+            by_id[event_id].topic_links.append(SimpleNamespace(topic_id=topic_id, topic=SimpleNamespace(
+                id=topic_id, slug=slug, name=name, name_en=name_en)))
+    return events
 
 
 def iter_events(session: Session, statement: Select, *, sort: str = "date", chunk: int = 500) -> Iterator[Event]:
@@ -629,8 +673,15 @@ def histogram(session: Session, filters: EventFilters, interval: str) -> list[Bu
     selection = select_events(session, filters)
     if selection.counted:
         counts: dict[dt.date, int] = defaultdict(int)
-        for day, n in session.execute(select(EventCount.value, EventCount.n).where(*_counted(selection, "day"))):
-            counts[_bucket_start(interval, dt.date.fromisoformat(day))] += n
+        if interval in ("year", "month"):  # the first day's ISO text, cut to 2025 or 2025-02
+            prefix = func.substr(EventCount.value, 1, 4 if interval == "year" else 7)
+            rows = session.execute(select(prefix, func.sum(EventCount.n))
+                                   .where(*_counted(selection, "day")).group_by(prefix))
+            for key, n in rows:
+                counts[dt.date.fromisoformat(key + ("-01-01" if interval == "year" else "-01"))] += n
+        else:
+            for day, n in session.execute(select(EventCount.value, EventCount.n).where(*_counted(selection, "day"))):
+                counts[_bucket_start(interval, dt.date.fromisoformat(day))] += n
     else:
         bucket = _bucket_expression(session.get_bind().dialect.name, interval).label("bucket")
         inner = select(bucket).where(*selection.conditions).subquery()
