@@ -27,9 +27,9 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 DOCUMENT_MEMBERS = frozenset({"/text"})
 
 
-def problem_with(value: str) -> str | None:
-    """Why ``value`` is refused, or None."""
-    match = _FORBIDDEN.search(value)
+def problem_with(value: str | None) -> str | None:
+    """Why ``value`` is refused, or None (a multipart part may come without a name: None)."""
+    match = _FORBIDDEN.search(value) if isinstance(value, str) else None
     if match is None:
         return None
     char = match.group()
