@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from timeline.cli import main
 from timeline.extract.read import FORMATS, Document, ReadError, parse_metadata_date, read_bytes, read_path, read_text
-from timeline.extract.textnorm import analysis_copy, fold_width, to_simplified
+from timeline.extract.textnorm import analysis_copy, simplify_chars, to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -446,8 +446,8 @@ def test_metadata_dates(value: str, moment: str | None, day: str | None) -> None
 
 def test_analysis_copies_keep_the_length() -> None:
     text = "美國總統川普宣布，將於明年1月1日調高關稅的計畫暫緩。ＡＢＣ１２３　（註）"
-    assert to_simplified(text) == "美国总统川普宣布，将于明年1月1日调高关税的计划暂缓。ＡＢＣ１２３　（注）"
-    assert fold_width("ＡＢＣ１２３　（注）") == "ABC123 (注)"
+    assert to_simplified(text) == "美国总统川普宣布,将于明年1月1日调高关税的计划暂缓。ABC123 (注)"
+    assert simplify_chars("ＡＢＣ１２３　（註）") == "ABC123 (注)"
     assert len(analysis_copy(text)) == len(text)
     assert to_simplified("") == ""
 

@@ -2,7 +2,7 @@
 
 How it works
 ------------
-1. The sentence is folded (:func:`timeline.extract.numerals.fold`): simplified
+1. The sentence is folded (:func:`timeline.extract.textnorm.simplify_chars`): simplified
    characters, ASCII digits and punctuation, same length, so every offset found
    is an offset into the text as written.
 2. A table of rules (``_RULES``), each a regular expression and a small parse
@@ -66,7 +66,8 @@ from typing import Literal
 
 from timeline.dateformat import format_bounds
 from timeline.extract.calendar_zh import canonical_festival, festival_date, lunar_to_solar, roc_to_gregorian
-from timeline.extract.numerals import fold, parse_number
+from timeline.extract.numerals import parse_number
+from timeline.extract.textnorm import simplify_chars as fold
 
 __all__ = ["DateResolver", "TemporalExpression", "resolve_dates"]
 

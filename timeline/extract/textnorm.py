@@ -18,53 +18,85 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
-from opencc import OpenCC
-
-# Full-width ASCII (U+FF01..U+FF5E) to ASCII, and the ideographic space to a space.
-_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_WIDTH_TABLE[0x3000] = 0x20
+import opencc
 
 _WHITESPACE = re.compile(r"\s+")
 
 
+def _opencc_char_table(name: str) -> dict[str, str]:
+    """One of OpenCC's character tables, kept to its one-character entries."""
+    path = Path(opencc.__file__).parent / "dictionary" / name
+    table: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        first = targets.split(" ")[0] if targets else ""
+        if len(source) == 1 and len(first) == 1:
+            table[source] = first
+    return table
+
+
 @lru_cache(maxsize=1)
-def _converter() -> OpenCC:
-    return OpenCC("t2s")
+def char_table() -> dict[int, str]:
+    """One character to one character: traditional and Taiwan/Hong Kong variant
+    forms to simplified, full-width ASCII to ASCII, the ideographic space to a
+    space, the circle typed for zero (○) to 〇.  The one table every analysis
+    copy is built from (dates, triggers, names)."""
+    simplified = _opencc_char_table("TSCharacters.txt")
+    variants: dict[str, str] = {}
+    for name in ("TWVariantsRev.txt", "HKVariantsRev.txt"):
+        for source, target in _opencc_char_table(name).items():
+            variants.setdefault(source, target)
+    table: dict[int, str] = {}
+    for source in set(simplified) | set(variants):
+        standard = variants.get(source, source)
+        target = simplified.get(standard, simplified.get(source, standard))
+        if target != source:
+            table[ord(source)] = target
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0)
+    table[0x3000] = " "
+    table[ord("○")] = "〇"
+    return table
 
 
-def _convert_char(char: str) -> str:
-    converted = _converter().convert(char)
-    return converted if len(converted) == 1 else char
+def simplify_chars(text: str) -> str:
+    """Character by character: simplified, ASCII-width; same length.  Fast."""
+    return text.translate(char_table())
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
-    """Simplified-character copy of ``text`` with the same length."""
-    if not text:
-        return text
-    converted = _converter().convert(text)
-    if len(converted) == len(text):
-        return converted
+    """Simplified, ASCII-width copy of ``text`` with the same length.
+
+    OpenCC's phrases first (計畫 → 计划, where characters alone give 计画), kept
+    only where they keep the length, then the character table.  Text with no
+    traditional character skips the slow phrase step.
+    """
+    if not text or text == text.translate(_traditional_only()):
+        return simplify_chars(text)
     lines = []
     for line in text.splitlines(keepends=True):
-        out = _converter().convert(line)
-        lines.append(out if len(out) == len(line) else "".join(_convert_char(c) for c in line))
-    return "".join(lines)
+        phrased = _converter().convert(line)
+        lines.append(phrased if len(phrased) == len(line) else line)
+    return simplify_chars("".join(lines))
 
 
-def fold_width(text: str) -> str:
-    """Full-width letters, digits and ASCII punctuation to ASCII; same length.
-
-    Chinese punctuation without an ASCII twin (，。“”) is left alone, and the
-    full-width forms that have one (，→, ：→: （→( ) are folded, so patterns can
-    use the ASCII forms only where they mean the same thing.
-    """
-    return text.translate(_WIDTH_TABLE)
+@lru_cache(maxsize=1)
+def _traditional_only() -> dict[int, str]:
+    """The character table without its width and spacing entries."""
+    return {code: target for code, target in char_table().items() if code > 0x2FFF and code != 0x3000
+            and not 0xFF01 <= code < 0xFF5F}
 
 
 def analysis_copy(text: str) -> str:
-    """Simplified, width-folded copy of ``text`` for matching; same length."""
-    return fold_width(to_simplified(text))
+    """The copy of ``text`` that analysis matches on (:func:`to_simplified`)."""
+    return to_simplified(text)
 
 
 def is_cjk(char: str) -> bool:
@@ -78,7 +110,7 @@ def traditional_share(text: str) -> float:
     cjk = [c for c in text if is_cjk(c)]
     if not cjk:
         return 0.0
-    simplified = to_simplified("".join(cjk))
+    simplified = simplify_chars("".join(cjk))
     changed = sum(1 for a, b in zip(cjk, simplified) if a != b)
     return changed / len(cjk)
 
