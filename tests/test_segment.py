@@ -82,6 +82,7 @@ def test_a_stray_quote_does_not_swallow_the_sentence() -> None:
     ("本报华盛顿二月三日电 美国", "本报华盛顿二月三日电", "本报", "华盛顿", "2026-02-03"),
     ("新华社联合国2025年3月1日电 安理会", "新华社联合国2025年3月1日电", "新华社", "联合国", "2025-03-01"),
     ("中新社香港２月１日電 特區政府", "中新社香港２月１日電", "中新社", "香港", "2026-02-01"),
+    ("（中央社華盛頓4日綜合外電報導）美國", "（中央社華盛頓4日綜合外電報導）", "中央社", "華盛頓", "2026-02-04"),
 ])
 def test_opening_datelines(line: str, text: str, agency: str, place: str, date: str) -> None:
     found = find_opening(line, analysis_copy(line), 7)

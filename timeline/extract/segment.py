@@ -180,13 +180,16 @@ _AGENCY_END = r"(?:社|网|报|台|新闻|频道)"
 _NOT_DATELINE_AFTER = "话贺告报文邀请视传力"
 _HEAD = r"(?P<head>[^\s,，。；;:：()（）【】〔〕\[\]\d]{2,24}?)"
 
+# What follows the date of a dateline: 电, or a compiled report's 综合外电报导 (CNA).
+_FILED = rf"(?:电(?![{_NOT_DATELINE_AFTER}])|综合外电报[导道]|综合报[导道]|外电报[导道])"
+
 _OPENING = re.compile(
-    rf"^(?P<lead>据\s*)?(?P<bracket>[(〔【\[]\s*)?{_HEAD}\s*{_DATE}\s*电(?![{_NOT_DATELINE_AFTER}])"
+    rf"^(?P<lead>据\s*)?(?P<bracket>[(〔【\[]\s*)?{_HEAD}\s*{_DATE}\s*{_FILED}"
     # a bracketed dateline closes right after 电; "(新华社华盛顿2月5日电 记者…)" is a closing one
     rf"(?(bracket)\s*[)）】〕\]])"
     rf"(?P<credit>\s*\([^()\n]{{0,40}}\))?")
 _CLOSING = re.compile(
-    rf"\(\s*(?:据\s*)?{_HEAD}\s*{_DATE}\s*电(?![{_NOT_DATELINE_AFTER}])[^()\n]{{0,40}}\)\s*$")
+    rf"\(\s*(?:据\s*)?{_HEAD}\s*{_DATE}\s*{_FILED}[^()\n]{{0,40}}\)\s*$")
 # Dispatches with no date of their own: the paper's own news, a compiled report.
 _MARKER = re.compile(
     r"^(?:本报讯(?:\s*\([^()\n]{0,40}\))?"
