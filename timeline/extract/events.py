@@ -433,7 +433,10 @@ class EventExtractor:
             if at < 0 or sum(a.kind == kind for a in actors) >= count:
                 continue
             role = "agent" if clause.start + at < trigger_at else "counterpart"
-            for ref in [r for r in recent if r.kind == kind][-count:]:
+            # The last ones named: earlier in this sentence, else before it.
+            here = [_actor(e) for e in ctx.actors if e.end <= clause.start + at]
+            named = [r for r in recent if r.key not in {h.key for h in here}] + here
+            for ref in [r for r in named if r.kind == kind][-count:]:
                 add(ref.with_role(role))
         if not any(a.role == "agent" for a in actors):
             stripped = clause_simple.lstrip("，,、；; 　")
