@@ -17,6 +17,7 @@ everything.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -46,18 +47,20 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 # --- what an event contributes ------------------------------------------------------
 
-def _live(ids: Sequence[int] | None) -> Any:
+def _live(some: bool) -> Any:
     statement = select(Event.id, Event.type, Event.start_min, Event.end_max, Event.place_id).where(
         Event.merged_into_id.is_(None), Event.deleted_at.is_(None))
-    return (statement if ids is None else statement.where(Event.id.in_(ids))).subquery("live")
+    return (statement.where(Event.id.in_(bindparam("ids", expanding=True))) if some else statement).subquery("live")
 
 
-def contributions(ids: Sequence[int] | None = None) -> Any:
-    """``(scope, scope_id, field, value, n)`` over the live events (of ``ids``):
+@lru_cache(maxsize=2)
+def contributions(some: bool = False) -> Any:
+    """``(scope, scope_id, field, value, n)`` over the live events (with
+    ``some``: those of the ``ids`` parameter), built once per process:
     each event counts once in the scope ``all`` and once in the scope of each
     of its actors, under each of its values (``span``: its length in days,
     which bounds date-range scans)."""
-    live = _live(ids)
+    live = _live(some)
     links = select(EventActor.event_id, EventActor.actor_id).join(live, live.c.id == EventActor.event_id).subquery()
     scopes = union_all(
         select(live.c.id.label("event_id"), literal("all").label("scope"), literal(0).label("scope_id")),
@@ -89,7 +92,7 @@ def contributions(ids: Sequence[int] | None = None) -> Any:
 def read_counts(connection: Connection, ids: Iterable[int]) -> Counter[CountKey]:
     counts: Counter[CountKey] = Counter()
     for chunk in _chunks(ids):
-        for scope, scope_id, field, value, n in connection.execute(contributions(chunk)):
+        for scope, scope_id, field, value, n in connection.execute(contributions(True), {"ids": chunk}):
             counts[(scope, scope_id, field, value)] += n
     return counts
 
