@@ -154,3 +154,19 @@ def test_quotes_are_exact_substrings_with_offsets():
     event = extract(document).events[0]
     for mention in event.mentions:
         assert document.clean_text[mention.start:mention.end] == mention.text
+
+
+def test_welcoming_an_event_is_a_statement_not_the_event():
+    found = events("新华社北京3月8日电 黎巴嫩总理米卡提7日发表声明，欢迎停火协议生效。")
+    assert [(e["type"], e["start"]) for e in found] == [("statement", "2024-03-07")]
+
+
+def test_an_article_without_a_date_is_dated_by_its_latest_full_date():
+    text = ("新华社贝鲁特11月27日电 以色列与真主党的停火协议27日生效。\n\n"
+            "大事记：2024年9月27日，真主党领导人纳斯鲁拉身亡。")
+    document = read_text(text, "undated.txt")
+    assert document.published_date is None
+    assert (document.sections[0].reference_date, document.sections[0].reference_source) == \
+        (dt.date(2024, 11, 27), "dateline")
+    agreement = next(e for e in extract(document).events if e.type == "agreement")
+    assert (agreement.start, agreement.precision) == ("2024-11-27", "day")

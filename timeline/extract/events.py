@@ -517,8 +517,7 @@ class EventExtractor:
         """The place of the event the clause points at: through an adverbial (在峰会
         场边), through attending it (出席峰会…并发表讲话), or by speaking after it
         (会后说: where the meeting was)."""
-        pointers = [clause_simple[start:end].replace("在", " ", 1)
-                    for start, end in self.triggers.shadowed(clause_simple)]
+        pointers = [m.group().replace("在", " ", 1) for m in self.triggers.shadows[0].finditer(clause_simple)]
         before = ctx.simplified[:trigger_at - ctx.span.start]
         for verb in load_references().participation:
             at = before.find(verb)

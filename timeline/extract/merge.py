@@ -55,6 +55,17 @@ def same_place(a: ExtractedEvent, b: ExtractedEvent) -> bool:
             and a.place.kind != "country")
 
 
+def _same_state(a: ExtractedEvent, b: ExtractedEvent) -> bool:
+    """One side names only a state, the other a person of that state (伊方 / 巴加埃)."""
+    def people(e: ExtractedEvent) -> set[str]:
+        return {x.country for x in e.actors if x.role == "agent" and x.kind == "person" and x.country}
+
+    def states(e: ExtractedEvent) -> set[str]:
+        return {x.code for x in e.actors if x.role == "agent" and x.kind == "country" and not x.derived}
+
+    return any(not people(x) and states(x) and states(x) <= people(y) for x, y in ((a, b), (b, a)))
+
+
 def same_happening(a: ExtractedEvent, b: ExtractedEvent) -> bool:
     if a.type != b.type:
         return False
@@ -62,7 +73,7 @@ def same_happening(a: ExtractedEvent, b: ExtractedEvent) -> bool:
     if not compatible_actors(a.named_actor_keys(), b.named_actor_keys()):
         # A summit in Paris on the 17th is one summit, whoever each report names.
         return not directed and same_place(a, b) and compatible_dates(a, b)
-    if directed and _agents(a) and _agents(b) and not (_agents(a) & _agents(b)):
+    if directed and _agents(a) and _agents(b) and not (_agents(a) & _agents(b)) and not _same_state(a, b):
         return False
     if "inferred-from-dateline" in (a.date_source, b.date_source):
         # A headline speaks for its own section only.

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from timeline.extract.segment import Line, Section, split_sections
+from timeline.extract.segment import Line, Section, estimate_published, split_sections
 from timeline.extract.textnorm import analysis_copy, content_hash, is_cjk, is_traditional
 
 FORMATS = ("text", "markdown", "frontmatter-html", "feed-item", "html")
@@ -90,14 +90,34 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
             _refuse_broken_utf8(data, exc, name)
-            try:
-                text, encoding = data.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError:
-                raise ReadError(name, "is neither UTF-8 nor GB18030 text") from None
+            text, encoding = _decode_legacy(data, name)
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ReadError(name, "is empty")
     return text, encoding
+
+
+#: What GB18030 makes of another encoding's bytes: Big5's commonest characters (lead
+#: bytes A4, A5) come out as kana; compatibility forms and private-use characters too.
+_MOJIBAKE = re.compile("[\u3040-\u30ff\ufe30-\ufe4f\ue000-\uf8ff]")
+
+
+def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
+    """GB18030, or Big5 (traditional-character outlets) when GB18030 reads the
+    bytes as kana and symbols: more than one in fifty non-ASCII characters."""
+    decoded = None
+    for encoding in ("gb18030", "big5"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        decoded = decoded or encoding
+        if len(_MOJIBAKE.findall(text)) <= max(2, sum(1 for c in text if ord(c) > 0x7F) // 50):
+            return text, encoding
+    if decoded is None:
+        raise ReadError(name, "is neither UTF-8 nor GB18030 text")
+    raise ReadError(name, "decodes as GB18030 only into kana and symbols, and not as Big5: "
+                          "not Chinese text in an encoding this reads (convert it to UTF-8)")
 
 
 #: Good multi-byte characters before a UTF-8 error that make the input UTF-8, not GB18030.
@@ -1105,7 +1125,12 @@ def read_text(text: str, name: str, published: dt.date | None = None, outlet: st
     url = url or meta.get("url")
     known = (outlet_by_name(outlet) if outlet else None) or outlet_by_name(meta.get("outlet")) \
         or outlet_by_url(url) or outlet_by_name(meta.get("author"))
-    sections = split_sections(parsed.clean, parsed.lines, published_date)
+    estimate = None if published_date else estimate_published(analysis_copy(parsed.clean), dt.date.today())
+    sections = split_sections(parsed.clean, parsed.lines, published_date or estimate)
+    if estimate is not None:
+        for section in sections:
+            if section.reference_source == "published":
+                section.reference_source = "estimated"
     if known is None:
         agencies = [s.agency for s in sections if s.agency]
         known = outlet_by_name(agencies[0]) if agencies else None

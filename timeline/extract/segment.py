@@ -484,6 +484,22 @@ def _dated_sections(text: str, drafts: list[_Draft], published: dt.date | None) 
     return sections
 
 
+_FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def estimate_published(analysis: str, latest: dt.date) -> dt.date | None:
+    """For an article that gives no publication date: the latest full date its
+    text writes out (2024年10月1日), no later than ``latest``.  Datelines without a
+    year (11月27日电) are completed from it; with none, they stay undated."""
+    found = []
+    for match in _FULL_DATE.finditer(analysis):
+        year, month, day = (int(g) for g in (match.groups()[:3] if match.group(1) else match.groups()[3:]))
+        date = _safe_date(year, month, day)
+        if date is not None and date <= latest:
+            found.append(date)
+    return max(found, default=None)
+
+
 def _apply(section: Section, dateline: Dateline, date: dt.date | None) -> None:
     section.dateline = dateline.text
     section.dateline_place = dateline.place
