@@ -141,6 +141,18 @@ def _with_states(actors: list[ActorRef]) -> list[ActorRef]:
     return out
 
 
+def _with_territorial_state(actors: list[ActorRef], place: PlaceRef) -> list[ActorRef]:
+    """Arrests and trials are the acts of the state where they happen (在伊朗被捕)."""
+    if any(a.kind == "country" and a.role == "agent" for a in actors):
+        return actors
+    country = load_lexicon().by_key().get((place.country or "").lower())
+    if country is None or country.kind != "country":
+        return actors
+    return [a for a in actors if a.key != country.key] + [
+        ActorRef(key=country.key, name=country.name, kind="country", name_en=country.name_en,
+                 code=country.code, role="agent", aliases=country.aliases, derived=True)]
+
+
 def _with_destination(actors: list[ActorRef], place: PlaceRef) -> list[ActorRef]:
     """A visit's destination country is its counterpart (访问平壤: North Korea)."""
     code = place.country
@@ -163,6 +175,8 @@ SCENE_PLACED = frozenset({"ceremony", "protest", "summit"})
 #: Words that put a clause right after an event of a type ("会后说": where the talks were).
 #: (Not after 记者/发布/宴: a press conference or a banquet is not the meeting.)
 AFTER_EVENT = {re.compile(r"(?<![者布宴晚酒舞峰])会后|会谈后|会晤后"): "talks", re.compile("峰会后"): "summit"}
+#: Types done by the state on whose territory they happen.
+STATE_ACTS = frozenset({"law_enforcement"})
 #: Types whose subject is the place they strike ("缅甸强震", "摩洛哥发生地震").
 STRUCK = frozenset({"disaster"})
 #: Types that happen in the agent's own country unless a place is named.
@@ -381,6 +395,8 @@ class EventExtractor:
         place = self._place(ctx, clause, hit, actors, found, section, scene)
         if hit.type == "visit" and place is not None:
             actors = _with_destination(actors, place)
+        if hit.type in STATE_ACTS and place is not None:
+            actors = _with_territorial_state(actors, place)
         event = ExtractedEvent(
             type=hit.type, start_date=start, end_date=end, precision=precision, status=status,
             date_source=date_source, date_text=date_text, actors=actors,
