@@ -29,7 +29,7 @@ STORED = sorted(name for name, outcome in EXPECTED.items() if "stored" in outcom
 def test_every_corpus_file_has_an_expected_outcome():
     files = {p.name for p in HOSTILE.iterdir() if p.suffix not in (".py", ".json") and p.is_file()}
     assert files == set(EXPECTED)
-    assert (len(REFUSED), len(STORED)) == (16, 13)
+    assert (len(REFUSED), len(STORED)) == (16, 14)
 
 
 def assert_stored_as_expected(session, source_name: str, facts: dict[str, Any]) -> None:
@@ -228,3 +228,13 @@ def test_control_characters_in_form_fields_and_file_names_are_422(app, writer):
     assert response.get_json()["errors"] == [
         {"detail": "contains the control character U+0000 at position 2", "parameter": "outlet"},
         {"detail": "file name contains the control character U+001B at position 1", "parameter": "file"}]
+
+
+def test_bytes_that_read_only_as_mojibake_are_refused():
+    from timeline.extract.read import ReadError, read_bytes
+
+    kana = "あいうえおかきくけこ".encode("gb18030") * 3 + "丂".encode("gb18030")  # 0x81 0x40: no Big5 byte pair
+    with pytest.raises(ReadError) as refused:
+        read_bytes(kana, "kana.txt")
+    assert str(refused.value) == ("kana.txt: is not UTF-8, and as GB18030 or Big5 it reads as kana and symbols "
+                                  "(mojibake): convert it to UTF-8")

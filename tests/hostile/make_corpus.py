@@ -37,6 +37,7 @@ def corpus() -> dict[str, bytes]:
         "utf16_nul.txt": codecs.BOM_UTF16_LE + (body(6)[:12] + "\x00" + body(6)[12:]).encode("utf-16-le"),
         "utf16_with_bom.txt": codecs.BOM_UTF16_LE + body(7).encode("utf-16-le"),
         "gb18030.txt": body(8).encode("gb18030"),
+        "big5.txt": ("伊朗與美國代表團2025年2月24日在阿曼首都馬斯喀特舉行第24輪間接談判。雙方同意25日繼續會談。").encode("big5"),
         "few_controls.txt": ("伊美谈判\x1b\n\n" + body(9)).encode(),
         # sizes and markup
         "huge_line.txt": (body(10) * 1500).encode(),

@@ -66,7 +66,7 @@ _ALLOWED_CONTROLS = set("\t\n\r\f\v")
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and encoding of ``data``: BOM, else UTF-8, else GB18030.
+    """Text and encoding of ``data``: BOM, else UTF-8, else GB18030, else Big5.
 
     Refused: empty input, NUL bytes without a UTF-16/32 mark (binary, or UTF-16
     with no way to know its byte order), bytes that are neither UTF-8 nor
@@ -116,8 +116,8 @@ def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
             return text, encoding
     if decoded is None:
         raise ReadError(name, "is neither UTF-8 nor GB18030 text")
-    raise ReadError(name, "decodes as GB18030 only into kana and symbols, and not as Big5: "
-                          "not Chinese text in an encoding this reads (convert it to UTF-8)")
+    raise ReadError(name, "is not UTF-8, and as GB18030 or Big5 it reads as kana and symbols (mojibake): "
+                          "convert it to UTF-8")
 
 
 #: Good multi-byte characters before a UTF-8 error that make the input UTF-8, not GB18030.
