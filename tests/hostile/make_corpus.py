@@ -41,6 +41,7 @@ def corpus() -> dict[str, bytes]:
         "few_controls.txt": ("伊美谈判\x1b\n\n" + body(9)).encode(),
         # sizes and markup
         "huge_line.txt": (body(10) * 1500).encode(),
+        "too_long.txt": "\n".join(body(25) for _ in range(1800)).encode(),
         "deep_nesting.html": ("<html><body><article>" + "<div>" * 20000 + "<p>" + body(11) + "</p>"
                               + "</div>" * 20000 + "</article></body></html>").encode(),
         "unclosed.html": ("<html><head><title>伊美谈判<body><article><div><p>" + body(12)
