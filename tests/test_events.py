@@ -170,3 +170,9 @@ def test_an_article_without_a_date_is_dated_by_its_latest_full_date():
         (dt.date(2024, 11, 27), "dateline")
     agreement = next(e for e in extract(document).events if e.type == "agreement")
     assert (agreement.start, agreement.precision) == ("2024-11-27", "day")
+
+
+def test_participants_with_no_event_reported_yet_are_dropped():
+    """A clause saying who took part, after an undated back reference with nothing
+    to point at, adds nobody anywhere (and does not fail)."""
+    assert events("新华社北京3月8日电 此次会谈由阿拉格齐率团参加，威特科夫也出席了。") == []

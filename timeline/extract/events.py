@@ -182,17 +182,16 @@ class EventExtractor:
                 is_heading = any(span_in(sentence.start, sentence.end, s, e) for s, e in headings)
                 is_question = sentence.text.rstrip("”」』）) ").endswith(QUESTION_ENDS)
                 parts = [] if is_question else predicate_clauses(sentence, is_heading)
-                made = 0
+                appended = 0  # events of this sentence in ``found``
                 for i, clause in enumerate(parts):
                     following = parts[i + 1] if i + 1 < len(parts) else None
                     event, last_person = self._clause_event(document, reference, ctx, clause, following,
                                                             last_person, recent, is_heading, section, found,
                                                             scene)
                     if event is None:
-                        if made:
+                        if appended:
                             add_participants(ctx, clause, found[-1])
                         continue
-                    made += 1
                     event.dispatch = dispatch
                     if event.date_source == UNDATED:
                         _attach(event, found)
@@ -200,6 +199,7 @@ class EventExtractor:
                         if not event.actors:
                             _inherit_series(event, found)
                         found.append(event)
+                        appended += 1
                     if event.place is not None and event.place.kind != "country":
                         scene = event.place
                 persons = [e for e in ctx.entities if e.kind == "person"]
