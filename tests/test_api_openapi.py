@@ -34,7 +34,7 @@ def test_spec_documents_every_route(client):
               if rule.endpoint.split(".")[0] not in ("api-docs", "api_docs_ui", "static")
               and rule.rule.startswith("/api/v1/") for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
-    assert len(documented) == 19
+    assert len(documented) == 30
     assert spec["paths"]["/api/v1/articles"]["post"]["security"] == [{"bearerAuth": []}]
     assert spec["components"]["responses"]["NOT_FOUND"]["content"] == {
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}

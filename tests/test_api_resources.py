@@ -100,8 +100,8 @@ def test_cors(client):
         "Origin": "https://example.org", "Access-Control-Request-Method": "GET",
         "Access-Control-Request-Headers": "If-None-Match"})
     assert preflight.status_code == 200
-    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD, POST, OPTIONS"
-    assert preflight.headers["Access-Control-Allow-Headers"] == "Authorization, Content-Type, If-None-Match"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD, POST, PATCH, DELETE, OPTIONS"
+    assert preflight.headers["Access-Control-Allow-Headers"] == "Authorization, Content-Type, If-Match, If-None-Match"
 
 
 # --- actors -----------------------------------------------------------------------------------

@@ -25,7 +25,9 @@
   An article's own events are never matched against each other: extraction
   has already decided which of its mentions are one happening.
 * A later report settles a stored planned event: its status becomes the
-  incoming occurred, ongoing, cancelled or postponed.
+  incoming occurred, ongoing, cancelled or postponed.  Fields people set
+  (:func:`timeline.curation.curated_fields`) are never overwritten, and a
+  merged actor's slug links its survivor.
 * Matching and the near-duplicate check run while the transaction holds the
   database's write lock (SQLite: the article insert takes it; PostgreSQL: an
   advisory lock), so two articles about one happening ingested at the same
@@ -43,6 +45,7 @@ from sqlalchemy import exists, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from timeline.curation import curated_fields, redirected_actor
 from timeline.duplicates import Fingerprint, Original
 from timeline.extract.aliases import fold
 from timeline.extract.merge import same_happening
@@ -108,7 +111,7 @@ def _already_stored(article: Article, name: str) -> IngestResult:
                         reason=article.outcome_reason)
 
 
-def _serialize_matching(session: Session) -> None:
+def serialize_matching(session: Session) -> None:
     """Hold the write lock until commit.  SQLite's is already held since the
     article insert; PostgreSQL's row locks do not cover reads, so take an
     advisory lock that every ingest takes."""
@@ -130,14 +133,14 @@ def ingest_document(session: Session, document: Document,
         article = _article_row(document)
         session.add(article)
         session.flush()  # takes SQLite's write lock; the same content fails here
-        _serialize_matching(session)
+        serialize_matching(session)
         if original is None:  # a copy may have landed while this one was being extracted
             original = fingerprint.find_original(session, exclude_id=article.id)
         merged = 0
         if original is not None:
             _record_duplicate(article, original)
         elif extraction is not None:
-            _record_extraction(article, extraction)
+            record_extraction(article, extraction)
             writer = EventWriter(session, article, document)
             merged = sum(writer.store(event) for event in extraction.events)
         session.commit()
@@ -178,7 +181,7 @@ def _article_row(document: Document) -> Article:
     )
 
 
-def _record_extraction(article: Article, extraction: Extraction) -> None:
+def record_extraction(article: Article, extraction: Extraction) -> None:
     article.outcome = "events" if extraction.events else "no_events"
     article.outcome_reason = extraction.reason
     article.event_count = len(extraction.events)
@@ -222,7 +225,10 @@ def get_actor(session: Session, ref: ActorRef) -> Actor:
                          for n, a in _alias_set(ref.name, ref.name_en, ref.code, *ref.aliases).items()]
         return actor
 
-    return _get_or_create(session, lambda: session.scalar(select(Actor).where(Actor.slug == ref.key)), create)
+    def find() -> Actor | None:  # a merged actor's slug stands for its survivor
+        return session.scalar(select(Actor).where(Actor.slug == ref.key)) or redirected_actor(session, ref.key)
+
+    return _get_or_create(session, find, create)
 
 
 def get_place(session: Session, ref: PlaceRef) -> Place:
@@ -328,15 +334,12 @@ class EventWriter:
             session.add(stored)
             session.flush()
             self.created.add(stored.id)
+            _link(stored, actors, topics)
             joined = False
         else:
-            update_from_later_report(stored, event)
-            if stored.place is None and place is not None:
-                stored.place = place
-            stored.confidence = max(stored.confidence, event.confidence)
+            join_evidence(session, stored, event, actors, topics, place)
             stored.updated_at = utcnow()  # new evidence: the change feed and row_version see it
             joined = True
-        _link(stored, actors, topics)
         self._quote(stored, event)
         session.flush()
         return joined
@@ -351,6 +354,18 @@ class EventWriter:
             self.session.add(Mention(event=stored, article=self.article, quote=quote.text,
                                      start_offset=quote.start, end_offset=quote.end, raw_start=raw_start,
                                      raw_end=raw_end, date_text=quote.date_text or event.date_text))
+
+
+def join_evidence(session: Session, stored: Event, event: ExtractedEvent, actors: list[tuple[Actor, str]],
+                  topics: list[Topic], place: Place | None) -> None:
+    """What a later report adds to a stored event; fields people set stay as they are."""
+    kept = curated_fields(session, stored.id)
+    if "status" not in kept:
+        update_from_later_report(stored, event)
+    if stored.place is None and place is not None and "place" not in kept:
+        stored.place = place
+    stored.confidence = max(stored.confidence, event.confidence)
+    _link(stored, [] if "actors" in kept else actors, [] if "topics" in kept else topics)
 
 
 def _link(stored: Event, actors: list[tuple[Actor, str]], topics: list[Topic]) -> None:

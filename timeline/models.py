@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    JSON,
     String,
     Text,
     UniqueConstraint,
@@ -325,4 +326,65 @@ class ApiToken(Base):
     revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
 
 
+AUDIT_ACTIONS = ("edit", "merge", "split", "delete", "undo", "actor_merge", "alias_add", "alias_remove")
+CHANGE_KINDS = ("created", "updated", "merged", "deleted")
+
+
+class AuditEntry(Base):
+    """One curation step: who did what, when, with the values before and after
+    (``changes``), enough to undo it.  See :mod:`timeline.curation`."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (CheckConstraint(_in("action", AUDIT_ACTIONS), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: A token's name, or ``cli:`` and a user name.
+    who: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))
+    #: The event acted on (a merge's absorbed event, a split's original).
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: A merge's survivor, a split's new event.
+    other_event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: An alias's actor, an actor merge's survivor.
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"), index=True)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    undo_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("audit_log.id", ondelete="SET NULL"))
+    undone_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("audit_log.id", ondelete="SET NULL"))
+
+    event: Mapped[Optional[Event]] = relationship(foreign_keys=[event_id])
+    other_event: Mapped[Optional[Event]] = relationship(foreign_keys=[other_event_id])
+    actor: Mapped[Optional[Actor]] = relationship()
+
+
+class EventChange(Base):
+    """One row of the change feed: an event created, updated, merged or deleted
+    by a committed transaction.  ``seq`` grows in commit order (see
+    :mod:`timeline.changes`)."""
+
+    __tablename__ = "event_changes"
+    __table_args__ = (CheckConstraint(_in("kind", CHANGE_KINDS), name="kind"),)
+
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    #: No foreign key: a change outlives whatever happens to its event.
+    event_id: Mapped[int] = mapped_column(Integer)
+    public_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(8))
+    #: A merged event's survivor (public id).
+    merged_into: Mapped[Optional[str]] = mapped_column(String(32))
+    row_version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ActorRedirect(Base):
+    """The slug of an actor merged into another, so ingest, filters and
+    lookups by the old slug reach the survivor."""
+
+    __tablename__ = "actor_redirects"
+
+    slug: Mapped[str] = mapped_column(String(200), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+
+
 import timeline.derived  # noqa: E402,F401  (its flush hooks keep event_terms and event_counts exact)
+import timeline.changes  # noqa: E402,F401  (its flush and commit hooks write the change feed)

@@ -15,7 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from timeline.dateformat import PRECISIONS, format_bounds
 from timeline.extract.read import PUBLISHED_RANGE
-from timeline.models import ACTOR_KINDS, ROLES, STATUSES
+from timeline.models import ACTOR_KINDS, REVIEW_STATES, ROLES, STATUSES
 from timeline.queries import EVENT_ORDERS, FACET_FIELDS, INTERVALS, MAX_ID, EventFilters, utc
 from timeline.timedates import parse_span
 
@@ -137,6 +137,8 @@ class EventFilterArgs(QuerySchema):
         "description": "Only events whose whole span lies in the range (default: spans that overlap it)."})
     precision = Repeatable(fields.String(validate=validate.OneOf(PRECISIONS)),
                            metadata={"description": "Keep these precisions only, e.g. day,month."})
+    review_state = Repeatable(fields.String(validate=validate.OneOf(REVIEW_STATES)), metadata={
+        "description": "Keep these review states only: auto (as extracted), confirmed, rejected."})
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:

@@ -45,10 +45,12 @@ class ProblemApi(Api):
 
 
 def blueprints() -> list[Any]:
-    from timeline.api import actors, articles, events, exports, locations, stats, timelines, topics, types
+    from timeline.api import (
+        actors, articles, changes, curation, events, exports, locations, stats, timelines, topics, types,
+    )
 
     return [events.blp, actors.blp, topics.blp, types.blp, locations.blp, articles.blp, stats.blp,
-            timelines.blp, exports.blp]
+            timelines.blp, exports.blp, curation.blp, changes.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:

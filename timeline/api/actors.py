@@ -6,6 +6,7 @@ from typing import Any
 from flask import abort
 
 from timeline import queries
+from timeline.curation import resolve_actor
 from timeline.api.common import PREFIX, ApiBlueprint, page_limit, paged, session
 from timeline.api.events import event_list
 from timeline.models import Actor, EventActor
@@ -18,7 +19,7 @@ blp = ApiBlueprint("actors", __name__, url_prefix=f"{PREFIX}/actors",
 
 
 def _actor(actor_id: str) -> Actor:
-    actor = queries.find_actor(session(), actor_id)
+    actor = resolve_actor(session(), actor_id)  # a merged actor's slug names its survivor
     if actor is None:
         abort(404, f"no actor {actor_id}")
     return actor

@@ -18,8 +18,8 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "ETag, Link, Location",
 }
 PREFLIGHT_HEADERS = {
-    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Authorization, Content-Type, If-None-Match",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, PATCH, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, If-Match, If-None-Match",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -28,6 +28,11 @@ def cache_control() -> str:
     """Reads may be stored, and revalidated after ``API_CACHE_MAX_AGE`` seconds (0: always)."""
     age = int(current_app.config.get("API_CACHE_MAX_AGE", 0))
     return f"public, max-age={age}" if age else "public, no-cache"
+
+
+def body_tag(body: bytes) -> str:
+    """The entity tag of a response body: a hash of its bytes (sent as a weak validator)."""
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
 
 
 def _add_headers(response: Response) -> Response:
@@ -40,7 +45,7 @@ def _add_headers(response: Response) -> Response:
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         response.headers.setdefault("Cache-Control", cache_control())
         if not response.is_streamed:
-            response.set_etag(hashlib.blake2b(response.get_data(), digest_size=12).hexdigest(), weak=True)
+            response.set_etag(body_tag(response.get_data()), weak=True)
             response.make_conditional(request)
     elif response.status_code not in (301, 304, 308):
         response.headers["Cache-Control"] = "no-store"
