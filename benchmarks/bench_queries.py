@@ -78,7 +78,8 @@ def _pick(connection: Any) -> dict[str, Any]:
     return {"popular": popular, "rare": rare, "topic": topic, "details": details, "events": total}
 
 
-def build_classes(picked: dict[str, Any], deep_cursor: str | None, deep_next: str | None) -> list[QueryClass]:
+def build_classes(picked: dict[str, Any], deep_cursor: str | None, deep_next: str | None,
+                  database: str = "bench") -> list[QueryClass]:
     from timeline import queries
     from timeline.queries import EventFilters
 
@@ -90,7 +91,7 @@ def build_classes(picked: dict[str, Any], deep_cursor: str | None, deep_next: st
 
     d_from, d_to = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     live = "merged_into_id__isnull=1&deleted_at__isnull=1"
-    ds = "/bench/events.json?_nocount=1&_nofacet=1&_nosuggest=1&_size=50&" + live
+    ds = f"/{database}/events.json?_nocount=1&_nofacet=1&_nosuggest=1&_size=50&" + live
     actor_where = "&_where=" + quote(f"id in (select event_id from event_actors where actor_id={p_id})")
 
     def page(filters: EventFilters, **kw: Any) -> Callable[[Any], Any]:
@@ -123,7 +124,7 @@ def build_classes(picked: dict[str, Any], deep_cursor: str | None, deep_next: st
                    f"/api/v1/stats/facets?field=type&field=actor&field=topic&field=country&size=10&actor={p_slug}",
                    lambda s: [queries.facet(s, EventFilters(actor=[p_slug]), f, 10)
                               for f in ("type", "actor", "topic", "country")],
-                   "/bench/events.json?_nocount=1&_nosuggest=1&_size=0&" + live + actor_where
+                   f"/{database}/events.json?_nocount=1&_nosuggest=1&_size=0&" + live + actor_where
                    + "&_facet=type&_facet=place_id&_facet=status"),
         QueryClass("q=伊朗", f"/api/v1/events?q={quote('伊朗')}", page(EventFilters(q="伊朗")),
                    f"{ds}&_where=" + quote("title like '%伊朗%' or id in (select event_id from mentions "
@@ -215,8 +216,10 @@ def free_port() -> int:
 
 def start_server(argv: list[str], port: int, env: dict[str, str], core: int) -> subprocess.Popen:
     command = (["taskset", "-c", str(core)] if shutil.which("taskset") else []) + argv
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True)
+    RESULTS.mkdir(exist_ok=True)
+    log = open(RESULTS / f"server-{Path(argv[0]).name}.log", "w")  # never a pipe: a full one blocks the server
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
+    log.close()
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -224,7 +227,7 @@ def start_server(argv: list[str], port: int, env: dict[str, str], core: int) -> 
                 return process
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"server exited; see {RESULTS}/server-{Path(argv[0]).name}.log")
             time.sleep(0.2)
     stop(process)
     raise RuntimeError(f"server did not listen on {port}")
@@ -281,11 +284,11 @@ def main() -> None:
                                        "1000"], datasette_port, dict(os.environ), core=1)
     try:
         if want_datasette:
-            probe = build_classes(picked, deep_cursor, None)
+            probe = build_classes(picked, deep_cursor, None, Path(sqlite_file).stem)
             path = next(q.datasette for q in probe if q.name == "popular actor, page 1")
             deep_next = datasette_next(datasette_port, path, deep_number)
             stop(datasette_proc)
-        classes = build_classes(picked, deep_cursor, deep_next)
+        classes = build_classes(picked, deep_cursor, deep_next, Path(sqlite_file).stem if sqlite_file else "bench")
 
         with app.app_context():
             session = get_db(app).session_factory()
