@@ -40,6 +40,8 @@ class Repeatable(fields.List):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
         values = [value] if isinstance(value, str) else list(value)
         parts = [part.strip() for item in values for part in str(item).split(",") if part.strip()]
+        if not parts:  # ?field= is no value, not "every value" nor "no filter"
+            raise ValidationError("Empty value: give one or more values, or leave the parameter out.")
         return super()._deserialize(parts, attr, data, **kwargs)
 
 

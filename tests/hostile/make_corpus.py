@@ -40,7 +40,7 @@ def corpus() -> dict[str, bytes]:
         "big5.txt": ("伊朗與美國代表團2025年2月24日在阿曼首都馬斯喀特舉行第24輪間接談判。雙方同意25日繼續會談。").encode("big5"),
         "few_controls.txt": ("伊美谈判\x1b\n\n" + body(9)).encode(),
         # sizes and markup
-        "huge_line.txt": (body(10) * 1500).encode(),
+        "huge_line.txt": (body(10) * 650).encode(),
         "too_long.txt": "\n".join(body(25) for _ in range(1800)).encode(),
         "deep_nesting.html": ("<html><body><article>" + "<div>" * 20000 + "<p>" + body(11) + "</p>"
                               + "</div>" * 20000 + "</article></body></html>").encode(),
