@@ -114,6 +114,7 @@ def test_counts_and_terms_stay_exact_through_every_write(world):
         lambda s: setattr(s.scalar(select(Actor).where(Actor.slug == "putin")), "country_code", "BLR"),
         lambda s: setattr(s.get(Event, 2), "place", s.scalar(select(Place))),                   # placed
         lambda s: setattr(s.get(Event, 2), "start_min", D(2025, 11, 30)),                       # re-dated
+        lambda s: setattr(s.get(Event, 2), "end_max", D(2026, 1, 31)),                          # longer span
         lambda s: s.execute(update(Event).where(Event.id == 2).values(type="summit")),         # bulk UPDATE
         lambda s: s.execute(delete(Mention).where(Mention.event_id == 2, Mention.start_offset == 0)),
         lambda s: s.delete(s.get(Event, 3)),                                                    # hard delete

@@ -10,13 +10,14 @@ undoes both together, so readers never see one without the other.
 
 An ``UPDATE`` or ``DELETE`` statement run through a session is handled too
 (the rows it touches are looked up before it runs).  Writes that bypass the
-session (an ``INSERT`` statement, raw SQL on a connection) must call
-:func:`refresh` with the events they changed; :func:`rebuild` recomputes
-everything.
+session (an ``INSERT`` statement, raw SQL on a connection) must take a
+:func:`snapshot` of the events they change before and call :func:`update`
+after, or call :func:`rebuild`, which recomputes everything.
 """
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -34,8 +35,10 @@ from timeline.sqldates import span_days
 CountKey = tuple[str, int, str, str]
 TermRow = tuple[int, Any, int]
 
-#: Event attributes whose change moves the event's counts or terms.
-EVENT_ATTRIBUTES = ("type", "title", "start_min", "place_id", "place", "merged_into_id", "merged_into", "deleted_at")
+#: Event attributes whose change moves the event's counts, and its terms.
+COUNTED_ATTRIBUTES = ("type", "start_min", "end_max", "place_id", "place", "merged_into_id", "merged_into",
+                      "deleted_at")
+TERM_ATTRIBUTES = ("title", "start_min", "merged_into_id", "merged_into", "deleted_at")
 CHUNK = 500
 
 
@@ -151,18 +154,42 @@ def apply_terms(connection: Connection, before: set[TermRow], after: set[TermRow
         connection.execute(insert(EventTerm), [dict(term=t, start_min=s, event_id=e) for t, s, e in new])
 
 
-def refresh(connection: Connection, ids: Iterable[int], before: tuple[Counter, set] | None = None) -> None:
-    """Bring the derived rows of events ``ids`` up to date, given what they
-    contributed ``before`` the change (read with :func:`snapshot` then)."""
-    ids = set(ids)
-    old_counts, old_terms = before if before is not None else (Counter(), set())
-    apply_counts(connection, old_counts, read_counts(connection, ids))
-    apply_terms(connection, old_terms, read_terms(connection, ids))
+@dataclass
+class Touched:
+    """Events whose counts, and whose terms, a change moves; and new rows whose
+    event gets its id in the flush (with what they move)."""
+
+    counts: set[int] = field(default_factory=set)
+    terms: set[int] = field(default_factory=set)
+    pending: list[tuple[Any, bool, bool]] = field(default_factory=list)
+
+    def add(self, ids: Iterable[int], counts: bool = True, terms: bool = True) -> None:
+        ids = list(ids)
+        if counts:
+            self.counts.update(ids)
+        if terms:
+            self.terms.update(ids)
+
+    def resolve_pending(self) -> None:
+        for obj, counts, terms in self.pending:
+            event_id = obj.id if isinstance(obj, Event) else (obj.event.id if obj.event is not None else obj.event_id)
+            if event_id is not None:
+                self.add([event_id], counts, terms)
+        self.pending = []
+
+    def __bool__(self) -> bool:
+        return bool(self.counts or self.terms or self.pending)
 
 
-def snapshot(connection: Connection, ids: Iterable[int]) -> tuple[Counter, set]:
-    ids = set(ids)
-    return read_counts(connection, ids), read_terms(connection, ids)
+def snapshot(connection: Connection, touched: Touched) -> tuple[Counter, set]:
+    """What the touched events contribute now."""
+    return read_counts(connection, touched.counts), read_terms(connection, touched.terms)
+
+
+def update(connection: Connection, touched: Touched, before: tuple[Counter, set]) -> None:
+    """Apply the difference between ``before`` and what the touched events contribute now."""
+    apply_counts(connection, before[0], read_counts(connection, touched.counts))
+    apply_terms(connection, before[1], read_terms(connection, touched.terms))
 
 
 def rebuild_counts(connection: Connection) -> None:
@@ -198,46 +225,43 @@ def _values(obj: Any, name: str) -> set[Any]:
     return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
 
 
-def _touched(session: Session) -> tuple[set[int], list[Any]]:
-    """Ids of stored events the pending changes touch, and the new objects
-    whose event has no id yet (known after the flush)."""
-    ids: set[int] = set()
-    pending: list[Any] = []
+def _touched(session: Session) -> Touched:
+    """What the pending changes touch: stored events by id, new rows whose event
+    has no id yet (known after the flush).  Links move counts only, mentions
+    terms only."""
+    touched = Touched()
     connection = session.connection()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Event):
             if obj.id is None:
-                pending.append(obj)
-            elif obj in session.new or obj in session.deleted or _changed(obj, EVENT_ATTRIBUTES):
-                ids.add(obj.id)
+                touched.pending.append((obj, True, True))
+            elif obj in session.new or obj in session.deleted:
+                touched.add([obj.id])
+            else:
+                touched.add([obj.id], _changed(obj, COUNTED_ATTRIBUTES), _changed(obj, TERM_ATTRIBUTES))
         elif isinstance(obj, (EventActor, EventTopic, Mention)):
+            counts, terms = not isinstance(obj, Mention), isinstance(obj, Mention)
             event_ids = _values(obj, "event_id")
             if event_ids:
-                ids.update(event_ids)
+                touched.add(event_ids, counts, terms)
             elif obj.event is not None and obj.event.id is not None:
-                ids.add(obj.event.id)
+                touched.add([obj.event.id], counts, terms)
             else:
-                pending.append(obj)
+                touched.pending.append((obj, counts, terms))
         elif isinstance(obj, Actor) and obj.id is not None and (
                 obj in session.deleted or _changed(obj, ("kind", "code", "country_code"))):
-            ids.update(connection.scalars(select(EventActor.event_id).where(EventActor.actor_id == obj.id)))
+            touched.add(connection.scalars(select(EventActor.event_id).where(EventActor.actor_id == obj.id)),
+                        terms=False)
         elif isinstance(obj, Topic) and obj.id is not None and obj in session.deleted:
-            ids.update(connection.scalars(select(EventTopic.event_id).where(EventTopic.topic_id == obj.id)))
+            touched.add(connection.scalars(select(EventTopic.event_id).where(EventTopic.topic_id == obj.id)),
+                        terms=False)
         elif isinstance(obj, Place) and obj.id is not None and (
                 obj in session.deleted or _changed(obj, ("country_code",))):
-            ids.update(connection.scalars(select(Event.id).where(Event.place_id == obj.id)))
+            touched.add(connection.scalars(select(Event.id).where(Event.place_id == obj.id)), terms=False)
         elif isinstance(obj, Article) and obj.id is not None and obj in session.deleted:
-            ids.update(connection.scalars(select(Mention.event_id).where(Mention.article_id == obj.id)))
-    return ids, pending
-
-
-def _pending_ids(pending: list[Any]) -> set[int]:
-    ids = set()
-    for obj in pending:
-        event_id = obj.id if isinstance(obj, Event) else (obj.event.id if obj.event is not None else obj.event_id)
-        if event_id is not None:
-            ids.add(event_id)
-    return ids
+            touched.add(connection.scalars(select(Mention.event_id).where(Mention.article_id == obj.id)),
+                        counts=False)
+    return touched
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -255,18 +279,20 @@ def _bulk_statement(state: ORMExecuteState) -> Any:
     if state.statement.whereclause is not None:
         found = found.where(state.statement.whereclause)
     connection = state.session.connection()
-    ids = set(connection.scalars(found, state.parameters or {}))
-    before = snapshot(connection, ids)
+    touched = Touched()
+    touched.add(connection.scalars(found, state.parameters or {}), counts=table.name != "mentions",
+                terms=table.name in ("events", "mentions"))
+    before = snapshot(connection, touched)
     result = state.invoke_statement()
-    refresh(connection, ids, before)
+    update(connection, touched, before)
     return result
 
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -> None:
-    ids, pending = _touched(session)
-    if ids or pending:
-        session.info["timeline.derived"] = (ids, pending, snapshot(session.connection(), ids))
+    touched = _touched(session)
+    if touched:
+        session.info["timeline.derived"] = (touched, snapshot(session.connection(), touched))
 
 
 @event.listens_for(Session, "after_flush")
@@ -274,6 +300,7 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
     state = session.info.pop("timeline.derived", None)
     if state is None:
         return
-    ids, pending, before = state
-    refresh(session.connection(), ids | _pending_ids(pending), before)
+    touched, before = state
+    touched.resolve_pending()
+    update(session.connection(), touched, before)
 
