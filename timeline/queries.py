@@ -716,10 +716,18 @@ class FacetValue:
     count: int
 
 
-def facet(session: Session, filters: EventFilters, field_name: str, size: int) -> list[FacetValue]:
+def facets(session: Session, filters: EventFilters, field_names: Iterable[str], size: int,
+           ) -> dict[str, list[FacetValue]]:
+    """:func:`facet` for several fields, the filters resolved once."""
+    selection = select_events(session, filters)
+    return {name: facet(session, filters, name, size, selection) for name in field_names}
+
+
+def facet(session: Session, filters: EventFilters, field_name: str, size: int,
+          selection: Selection | None = None) -> list[FacetValue]:
     """The ``size`` most frequent values of ``field_name`` among the matching
     events, most frequent first (ties by value); precomputed with no filter or one actor."""
-    selection = select_events(session, filters)
+    selection = selection or select_events(session, filters)
     if selection.counted:
         return _counted_facet(session, selection, field_name, size)
     matching = select(Event.id).where(*selection.conditions)
@@ -756,10 +764,17 @@ def _counted_facet(session: Session, selection: Selection, field_name: str, size
                                .order_by(n.desc(), EventCount.value).limit(size)).all()
         return _country_names(session, rows) if field_name == "country" else [
             FacetValue(value, None, None, count) for value, count in rows]
+    # The size-th largest count first, so only the rows at or above it (ties
+    # included) are joined to their names: a popular actor has thousands of counterparts.
+    counted = _counted(selection, field_name)
+    least = session.scalar(select(func.min(n)).select_from(
+        select(n).where(*counted).order_by(n.desc()).limit(size).subquery()))
+    if least is None:
+        return []
     model = {"actor": Actor, "topic": Topic, "location": Place}[field_name]
     statement = (select(model.slug, model.name, model.name_en, n)
                  .join(model, model.id == cast(EventCount.value, Integer))
-                 .where(*_counted(selection, field_name)).order_by(n.desc(), model.slug).limit(size))
+                 .where(*counted, n >= least).order_by(n.desc(), model.slug).limit(size))
     return [FacetValue(*row) for row in session.execute(statement)]
 
 

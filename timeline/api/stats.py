@@ -32,10 +32,8 @@ def facets(args: dict[str, Any]) -> Any:
 
     `field` (repeatable): type, actor, topic, location or country; most
     frequent first, `size` values each."""
-    filters = filters_from(args)
-    result = {}
-    for name in dict.fromkeys(args["field"]):
-        values = queries.facet(session(), filters, name, args["size"])
+    result = queries.facets(session(), filters_from(args), dict.fromkeys(args["field"]), args["size"])
+    for name, values in result.items():
         if name == "type":
             labels = type_labels()
             values = [queries.FacetValue(v.value, *labels.get(v.value, (None, None)), v.count) for v in values]
