@@ -246,3 +246,14 @@ def test_photo_credits_neither_open_nor_close_a_story() -> None:
     document = read_text(text, "x.md", published=dt.date(2026, 2, 7))
     assert [(s.heading, s.dateline, str(s.reference_date)) for s in document.sections] == [
         (None, "新华社开罗2月5日电", "2026-02-05"), ("背景", "新华社开罗2月5日电", "2026-02-05")]
+
+
+def test_a_run_on_line_is_cut_at_commas_past_the_sentence_limit() -> None:
+    from timeline.extract.segment import MAX_SENTENCE
+
+    clause = "双方在会谈中交换了意见，"
+    text = clause * (2 * MAX_SENTENCE // len(clause))
+    spans = sentences(text)
+    assert len(spans) >= 2
+    assert all(len(s.text) <= MAX_SENTENCE + len(clause) for s in spans)
+    assert "".join(s.text for s in spans) == text

@@ -39,6 +39,8 @@ _PAIRS = {"“": "”", "「": "」", "『": "』", "（": "）", "(": ")", "《
           "【": "】", "〔": "〕", "[": "]", "‘": "’"}
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 _CLAUSE_DELIMITERS = "，,；;：:"
+#: A sentence longer than this is cut at its next clause delimiter.
+MAX_SENTENCE = 1000
 
 
 def _trimmed(text: str, start: int, end: int, base: int) -> Span | None:
@@ -66,7 +68,8 @@ def sentences(text: str, base_offset: int = 0) -> list[Span]:
     """Sentences of ``text``; offsets are ``base_offset`` + index in ``text``.
 
     A sentence ends at 。！？!? (with any closing quotes or brackets that follow,
-    as in 。” or ？」) and at every line break.  A semicolon does not end a
+    as in 。” or ？」) and at every line break; one that runs past
+    ``MAX_SENTENCE`` characters ends at its next comma.  A semicolon does not end a
     sentence: in news text it joins clauses that share a subject and a time, which
     the date resolver needs to see together; :func:`clauses` splits at it.
     """
@@ -82,6 +85,11 @@ def sentences(text: str, base_offset: int = 0) -> list[Span]:
             i += 1
             while i < n and (text[i] in _TERMINATORS or text[i] in _TRAILERS):
                 i += 1
+            end = i
+        elif i - start >= MAX_SENTENCE and text[i] in _CLAUSE_DELIMITERS:
+            # A run-on line with no full stop: cut at a comma, so that work per
+            # sentence stays bounded (a pasted table or a scraped page).
+            i += 1
             end = i
         else:
             i += 1
