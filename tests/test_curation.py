@@ -377,6 +377,8 @@ def test_the_cli_curates_like_the_api(app, small):
         "'普大帝' removed from putin (audit entry 7)\n"
     merged_actor = cli(app, "actor", "merge", "putin", "--into", "russia", "--as", "ops")
     assert merged_actor.stderr.startswith("putin merged into russia, ")
+    assert cli(app, "event", "edit", SHOWCASE, "--review-state", "rejected").exit_code == 0
+    assert cli(app, "events", "--review-state", "rejected").stdout.split("\t")[0] == SHOWCASE
     changes = cli(app, "changes", "--since", "0", "--limit", "1")
     assert changes.stderr == "next: 1 (more)\n"
     assert json.loads(changes.stdout)["seq"] == 1

@@ -285,16 +285,19 @@ def _span_bound(end: bool) -> Any:
 @click.option("--from", "date_from", callback=_span_bound(False), help="2025, 2025-02, last week, 上周, ...")
 @click.option("--to", "date_to", callback=_span_bound(True))
 @click.option("--q", help="Words in titles and quotes.")
+@click.option("--review-state", "review_states", multiple=True, type=click.Choice(["auto", "confirmed", "rejected"]))
 @click.option("--limit", default=50, show_default=True)
 @with_appcontext
 def events_command(actor: tuple[str, ...], topic: tuple[str, ...], types: tuple[str, ...],
-                   date_from: dt.date | None, date_to: dt.date | None, q: str | None, limit: int) -> None:
+                   date_from: dt.date | None, date_to: dt.date | None, q: str | None,
+                   review_states: tuple[str, ...], limit: int) -> None:
     """List events as the API's GET /events does: id, start, end, type, title (tab-separated)."""
     from timeline import get_db
     from timeline.dateformat import format_bounds
     from timeline.queries import EventFilters, FilterError, event_page
 
-    filters = EventFilters(actor=actor, topic=topic, type=types, q=q, date_from=date_from, date_to=date_to)
+    filters = EventFilters(actor=actor, topic=topic, type=types, q=q, date_from=date_from, date_to=date_to,
+                           review_state=review_states)
     with get_db().session() as session:
         try:
             page = event_page(session, filters, limit=limit)

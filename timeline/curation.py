@@ -473,13 +473,18 @@ def _add_alias(actor: Actor, alias: str) -> None:
     actor.aliases.append(ActorAlias(alias=alias.strip(), normalized=normalized))
 
 
+def find_alias(actor: Actor, alias: str) -> ActorAlias | None:
+    """The actor's alias written ``alias``, else the one that folds the same."""
+    written = [a for a in actor.aliases if a.alias == alias.strip()]
+    folded = [a for a in actor.aliases if a.normalized == fold(alias.strip())]
+    return (written or folded or [None])[0]
+
+
 def _remove_alias(actor: Actor, alias: str) -> None:
-    normalized = fold(alias.strip())
-    found = [a for a in actor.aliases if a.alias == alias.strip()] or \
-        [a for a in actor.aliases if a.normalized == normalized]
-    if not found:
+    found = find_alias(actor, alias)
+    if found is None:
         raise Invalid(f"{actor.slug} has no alias {alias!r}", "alias")
-    actor.aliases.remove(found[0])
+    actor.aliases.remove(found)
 
 
 def add_alias(session: Session, actor: Actor, alias: str, who: str) -> AuditEntry:

@@ -259,8 +259,9 @@ def reextract_command(articles: tuple[int, ...]) -> None:
 
 
 @click.command("changes")
-@click.option("--since", default=0, show_default=True, help="Print the changes after this feed position.")
-@click.option("--limit", default=100, show_default=True)
+@click.option("--since", default=0, show_default=True, type=click.IntRange(0, 2**31 - 1),
+              help="Print the changes after this feed position.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
 @with_appcontext
 def changes_command(since: int, limit: int) -> None:
     """Print the change feed as JSON lines: seq, kind, id, merged_into, row_version."""

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from timeline.api.common import PREFIX, ApiBlueprint, session
 from timeline.changes import read_feed
+from timeline.queries import MAX_ID
 from timeline.models import CHANGE_KINDS
 from timeline.schemas import EventSchema, Extended, QuerySchema, Timestamp
 
@@ -20,7 +21,7 @@ FEED_PAGE_MAX = 1000
 
 
 class ChangesArgs(QuerySchema):
-    since = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1), metadata={
+    since = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID), metadata={
         "description": "The `next` of the previous page (0 or absent: from the start)."})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=FEED_PAGE_MAX))
 

@@ -10,6 +10,8 @@ the exact body, so it is compared as given, with or without its ``W/``.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import abort, g, jsonify, request, url_for
@@ -165,20 +167,23 @@ def check_if_match(event: Event) -> None:
         abort(412, f"event {event.public_id} changed since that ETag; fetch it again")
 
 
-def _commit() -> None:
-    """Commit; a concurrent change to the same rows is a 409 (the caller retries with a fresh read)."""
+@contextmanager
+def writing() -> Iterator[None]:
+    """Run a curation step and commit it: a step that does not fit is a 422
+    (naming the field) or a 409; a concurrent change to the same rows is a 409
+    (the caller retries with a fresh read)."""
     try:
+        yield
         session().commit()
+    except curation.Conflict as error:
+        session().rollback()
+        abort(409, error.message)
+    except curation.CurationError as error:
+        session().rollback()
+        abort_invalid(422, messages={"json": {error.field or "_schema": [error.message]}})
     except StaleDataError:
         session().rollback()
         abort(409, "the event changed while this request was being handled; fetch it again")
-
-
-def _invalid(error: curation.CurationError) -> None:
-    session().rollback()
-    if isinstance(error, curation.Conflict):
-        abort(409, error.message)
-    abort_invalid(422, messages={"json": {error.field or "_schema": [error.message]}})
 
 
 def _written(event: Event, status: int = 200) -> Any:
@@ -218,11 +223,8 @@ def patch_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> A
         body["actors"] = [(actor["id"], actor["role"]) for actor in body["actors"]]
     if "place" in body and body["place"] is None:
         body["place"] = ""  # clears it
-    try:
+    with writing():
         curation.edit_event(session(), event, curation.EventPatch(**body), who())
-    except curation.CurationError as error:
-        _invalid(error)
-    _commit()
     return _written(event)
 
 
@@ -242,8 +244,8 @@ def delete_event(_args: dict[str, Any], event_id: str) -> Any:
     """Delete an event: a tombstone, not a hole (undo it from the audit log)."""
     event = _live_event(event_id)
     check_if_match(event)
-    curation.delete_event(session(), event, who())
-    _commit()
+    with writing():
+        curation.delete_event(session(), event, who())
     return None
 
 
@@ -269,11 +271,8 @@ def merge_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> A
     absorbed = _live_event(event_id)
     check_if_match(absorbed)
     survivor = _live_event(body["into"])
-    try:
+    with writing():
         curation.merge_events(session(), absorbed, survivor, who())
-    except curation.CurationError as error:
-        _invalid(error)
-    _commit()
     return _written(survivor)
 
 
@@ -297,11 +296,8 @@ def split_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> A
     event = _live_event(event_id)
     check_if_match(event)
     quotes = [(m["article"], m["start"]) for m in body["mentions"]]
-    try:
+    with writing():
         new, _entry = curation.split_event(session(), event, quotes, who())
-    except curation.CurationError as error:
-        _invalid(error)
-    _commit()
     return _written(new, 201)
 
 
@@ -349,11 +345,8 @@ def undo_entry(_args: dict[str, Any], entry_id: int) -> Any:
     entry = session().get(AuditEntry, entry_id) if entry_id <= queries.MAX_ID else None
     if entry is None:
         abort(404, f"no audit entry {entry_id}")
-    try:
+    with writing():
         undone = curation.undo(session(), entry, who())
-    except curation.CurationError as error:
-        _invalid(error)
-    _commit()
     return undone
 
 
@@ -388,11 +381,8 @@ def merge_actor(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> A
     aliases, and its slug keeps naming the survivor (in filters, in lookups,
     and for ingest). Not undoable."""
     absorbed, survivor = _actor(actor_id), _actor(body["into"])
-    try:
+    with writing():
         curation.merge_actors(session(), absorbed, survivor, who())
-    except curation.CurationError as error:
-        _invalid(error)
-    _commit()
     return _actor_body(survivor)
 
 
@@ -410,11 +400,8 @@ def merge_actor(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> A
 def add_alias(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> Any:
     """Add an alias (any script): filters and lookups find the actor by it."""
     actor = _actor(actor_id)
-    try:
+    with writing():
         curation.add_alias(session(), actor, body["alias"], who())
-    except curation.CurationError as error:
-        _invalid(error)
-    _commit()
     return _actor_body(actor)
 
 
@@ -430,10 +417,8 @@ def add_alias(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> Any
 def remove_alias(_args: dict[str, Any], actor_id: str, alias: str) -> Any:
     """Remove an alias; the lexicon files never put it back."""
     actor = _actor(actor_id)
-    try:
+    if curation.find_alias(actor, alias) is None:
+        abort(404, f"{actor.slug} has no alias {alias!r}")
+    with writing():
         curation.remove_alias(session(), actor, alias, who())
-    except curation.Invalid as error:
-        session().rollback()
-        abort(404, error.message)
-    _commit()
     return _actor_body(actor)
