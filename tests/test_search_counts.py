@@ -75,7 +75,8 @@ def assert_exact(app) -> None:
         terms = {(t.term, t.start_min, t.event_id) for t in session.scalars(select(EventTerm))}
         want = set()
         for event in session.scalars(select(Event).where(Event.merged_into_id.is_(None), Event.deleted_at.is_(None))):
-            want |= {(t, event.start_min, event.id) for t in text_terms([event.title, *(m.quote for m in event.mentions)])}
+            texts = [event.title, *(m.quote for m in event.mentions)]
+            want |= {(t, event.start_min, event.id) for t in text_terms(texts)}
         assert terms == want
 
 

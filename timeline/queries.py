@@ -21,10 +21,13 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Integer, Select, cast, exists, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement, Integer, Select, bindparam, cast, exists, func, literal, or_, select, tuple_, union_all,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, joinedload, selectinload
 
 from timeline.dateformat import last_day_of_month
@@ -525,6 +528,17 @@ _PLACE_COLUMNS = ("slug", "name", "name_en", "kind", "country_code")
 _ACTOR_COLUMNS = ("slug", "name", "name_en", "kind", "code", "country_code")
 
 
+@lru_cache(maxsize=1)
+def _link_statements() -> tuple[Select, Select]:
+    """The actor and topic links of the events of the ``ids`` parameter (built once)."""
+    ids = bindparam("ids", expanding=True)
+    return (select(EventActor.event_id, EventActor.actor_id, EventActor.role,
+                   *(getattr(Actor, n) for n in _ACTOR_COLUMNS))
+            .join(Actor, Actor.id == EventActor.actor_id).where(EventActor.event_id.in_(ids)),
+            select(EventTopic.event_id, Topic.id, Topic.slug, Topic.name, Topic.name_en)
+            .join(Topic, Topic.id == EventTopic.topic_id).where(EventTopic.event_id.in_(ids)))
+
+
 def event_rows(session: Session, statement: Select) -> list[SimpleNamespace]:
     """The events of ``statement`` (a select of :class:`Event`) as plain rows
     with the attributes of an event, its place, ``actor_links`` (``role``,
@@ -540,15 +554,11 @@ def event_rows(session: Session, statement: Select) -> list[SimpleNamespace]:
                                       topic_links=[]))
     by_id = {event.id: event for event in events}
     if by_id:
-        actors = session.execute(select(EventActor.event_id, EventActor.actor_id, EventActor.role,
-                                        *(getattr(Actor, n) for n in _ACTOR_COLUMNS))
-                                 .join(Actor, Actor.id == EventActor.actor_id).where(EventActor.event_id.in_(by_id)))
-        for event_id, actor_id, role, *values in actors:
+        actor_links, topic_links = _link_statements()
+        for event_id, actor_id, role, *values in session.execute(actor_links, {"ids": list(by_id)}):
             by_id[event_id].actor_links.append(SimpleNamespace(actor_id=actor_id, role=role, actor=SimpleNamespace(
                 id=actor_id, **dict(zip(_ACTOR_COLUMNS, values)))))
-        topics = session.execute(select(EventTopic.event_id, Topic.id, Topic.slug, Topic.name, Topic.name_en)
-                                 .join(Topic, Topic.id == EventTopic.topic_id).where(EventTopic.event_id.in_(by_id)))
-        for event_id, topic_id, slug, name, name_en in topics:
+        for event_id, topic_id, slug, name, name_en in session.execute(topic_links, {"ids": list(by_id)}):
             by_id[event_id].topic_links.append(SimpleNamespace(topic_id=topic_id, topic=SimpleNamespace(
                 id=topic_id, slug=slug, name=name, name_en=name_en)))
     return events
