@@ -18,6 +18,7 @@ from timeline.changes import write_pending
 from timeline.extract.read import read_text
 from timeline.ingest import ingest_document
 from timeline.models import Event, EventChange
+from timeline.ops import check
 
 FEED = "/api/v1/changes"
 
@@ -166,6 +167,7 @@ def test_a_consumer_following_the_feed_ends_with_the_database(app, client, small
     assert consumer.events == live_events(client)
     with get_db(app).session() as session:
         assert consumer.seen[-1] == session.scalar(select(func.max(EventChange.seq)))
+    assert [f.line() for f in check(get_db(app)) if f.count] == []  # every curation step kept the rules
 
 
 def test_a_slow_writer_never_commits_behind_a_faster_one(app, client, small, database_url):

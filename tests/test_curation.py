@@ -382,3 +382,14 @@ def test_the_cli_curates_like_the_api(app, small):
     changes = cli(app, "changes", "--since", "0", "--limit", "1")
     assert changes.stderr == "next: 1 (more)\n"
     assert json.loads(changes.stdout)["seq"] == 1
+
+
+def test_undoing_a_merge_whose_mentions_moved_on_is_a_conflict(client, small, writer):
+    absorbed = "ev_0000000000000003"
+    client.post(f"/api/v1/events/{absorbed}/merge", headers=writer, json={"into": SHOWCASE})
+    merge = history(client, absorbed)[0]
+    client.post(f"{EVENT}/split", headers=writer, json={"mentions": [{"article": 6, "start": 0}]})
+    refused = client.post(f"/api/v1/audit/{merge['id']}/undo", headers=writer)
+    assert (refused.status_code, refused.get_json()["detail"]) == (
+        409, f"the mentions {absorbed} gave {SHOWCASE} have moved on since")
+    assert client.get(f"/api/v1/events/{absorbed}").status_code == 301

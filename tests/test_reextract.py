@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -26,10 +27,18 @@ from timeline.extract.read import read_text
 from timeline.ingest import ingest_document
 from timeline.lexicon.load import Entity, load_lexicon
 from timeline.models import Article, Event, EventChange, Mention
+from timeline.ops import check
 from timeline.reextract import ReextractReport, reextract
 
 D = dt.date
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def consistent(app):
+    """After every scenario the database keeps its rules (timeline db check finds nothing)."""
+    yield
+    assert [f.line() for f in check(get_db(app)) if f.count] == []
 
 
 S1 = "伊朗和美国6日在马斯喀特举行会谈。"

@@ -419,7 +419,10 @@ def _unmerge(session: Session, absorbed: Event, survivor: Event, mention_ids: Se
         raise Conflict(f"event {absorbed.public_id} is not merged into {survivor.public_id}")
     require_live(survivor)
     wanted = set(mention_ids)
-    _move_mentions([m for m in survivor.mentions if m.id in wanted], absorbed)
+    back = [m for m in survivor.mentions if m.id in wanted]
+    if not back and not absorbed.mentions:
+        raise Conflict(f"the mentions {absorbed.public_id} gave {survivor.public_id} have moved on since")
+    _move_mentions(back, absorbed)
     absorbed.merged_into = None
     _touch(absorbed, survivor)
 
