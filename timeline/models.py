@@ -180,6 +180,9 @@ class Event(Base):
         Index("ix_events_end_max", "end_max"),
         Index("ix_events_type_start", "type", "start_min", "id"),
         Index("ix_events_updated_id", "updated_at", "id"),
+        # Only merged events: "merged_into_id IS NULL" (every live event) must not look selective to a planner.
+        Index("ix_events_merged_into_id", "merged_into_id", sqlite_where=text("merged_into_id IS NOT NULL"),
+              postgresql_where=text("merged_into_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -199,7 +202,7 @@ class Event(Base):
     speech: Mapped[Optional[str]] = mapped_column(Text)
     extractor_version: Mapped[Optional[str]] = mapped_column(String(32))
     review_state: Mapped[str] = mapped_column(String(16), default="auto")
-    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     deleted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     row_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
