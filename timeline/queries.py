@@ -259,13 +259,22 @@ def _like_pattern(term: str, prefix: bool = False) -> str:
     return f"{escaped}%" if prefix else f"%{escaped}%"
 
 
+#: Character pairs one ``q`` narrows by beyond each word's first.  Each is a join
+#: PostgreSQL's planner must place, and its planning time explodes with them
+#: (7 words, 30 pairs: 18 s of planning for a 5 ms query): a hostile ``q`` held a
+#: worker.  LIKE decides the answer, so pairs left out cost no result.
+MAX_EXTRA_PAIRS = 6
+
+
 def _text_conditions(selection: Selection, q: str | None) -> None:
     """Every word of ``q`` in the title or in one of the event's quotes.
 
     The search index (:mod:`timeline.search`) narrows the events to those
     holding each word's character pairs; the LIKE conditions then decide, so
     the index changes the speed, never the answer.  The first pair of the
-    first word of two or more characters can drive a page."""
+    first word of two or more characters can drive a page.  Beyond each word's
+    first pair at most :data:`MAX_EXTRA_PAIRS` pairs are used in all."""
+    spare = MAX_EXTRA_PAIRS
     for term in (q or "").split():
         pattern = _like_pattern(term)
         quoted = select(Mention.event_id).where(Mention.event_id == Event.id,
@@ -282,7 +291,8 @@ def _text_conditions(selection: Selection, q: str | None) -> None:
         if not any(d.rank == 1 for d in selection.drivers):
             selection.drivers.append(Driver(1, EventTerm.start_min, EventTerm.event_id, (EventTerm.term == first,),
                                             condition))
-        for key in rest:
+        used, spare = rest[:spare], max(0, spare - len(rest))
+        for key in used:
             other = aliased(EventTerm)  # not the driver's copy of the table
             selection.conditions.append(exists().where(other.term == key, other.start_min == Event.start_min,
                                                        other.event_id == Event.id))
