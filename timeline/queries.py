@@ -787,8 +787,8 @@ def _counted_facet(session: Session, selection: Selection, field_name: str, size
     # The size-th largest count first, so only the rows at or above it (ties
     # included) are joined to their names: a popular actor has thousands of counterparts.
     counted = _counted(selection, field_name)
-    least = session.scalar(select(func.min(n)).select_from(
-        select(n).where(*counted).order_by(n.desc()).limit(size).subquery()))
+    top = select(n).where(*counted).order_by(n.desc()).limit(size).subquery()
+    least = session.scalar(select(func.min(top.c.n)))
     if least is None:
         return []
     model = {"actor": Actor, "topic": Topic, "location": Place}[field_name]
