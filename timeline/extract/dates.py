@@ -809,6 +809,9 @@ class _Item:
         return f"since:{name}" if self.since else name
 
 
+_WEEKDAY_END = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]$")
+
+
 def _pair(a: _Atom, b: _Atom, folded: str) -> _Item | None:
     """``a`` and the next atom ``b`` as one expression: a range, or a weekday and its date in brackets."""
     gap = folded[a.end:b.start]
@@ -817,6 +820,9 @@ def _pair(a: _Atom, b: _Atom, folded: str) -> _Item | None:
         return _Item(a.start, b.end + 1, [a, b], "bracket")
     if a.rule.kind == b.rule.kind == "calendar" and _RANGE_GAP.fullmatch(gap):
         return _Item(a.start, b.end, [a, b], "range")
+    if a.rule.kind == b.rule.kind == "week" and _RANGE_GAP.fullmatch(gap) \
+            and _WEEKDAY_END.search(folded, a.start, a.end) and _WEEKDAY_END.search(folded, b.start, b.end):
+        return _Item(a.start, b.end, [a, b], "range")  # 周一至周三: days of one week, not two weeks
     return None
 
 
