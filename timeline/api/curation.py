@@ -27,7 +27,7 @@ from timeline.api.headers import body_tag
 from timeline.auth import require_scope
 from timeline.models import AUDIT_ACTIONS, REVIEW_STATES, ROLES, STATUSES, Actor, AuditEntry, Event, EventActor, Mention
 from timeline.dateformat import PRECISIONS
-from timeline.schemas import ActorSchema, EventDetailSchema, Extended, NoArgs, PageArgs, Timestamp
+from timeline.schemas import ActorSchema, EventDetailSchema, Extended, NoArgs, PageArgs, PageSchema, Timestamp
 
 blp = ApiBlueprint("curation", __name__, url_prefix=PREFIX,
                    description="Corrections by people, each recorded in an audit log and undoable from it.")
@@ -110,17 +110,15 @@ class AuditEntrySchema(Schema):
     undone_by = fields.Integer(attribute="undone_by_id", allow_none=True)
 
 
-class AuditPageSchema(Schema):
+class AuditPageSchema(PageSchema):
     items = fields.List(fields.Nested(AuditEntrySchema))
-    next = fields.String(allow_none=True)
-    next_url = fields.String(allow_none=True)
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 def who() -> str:
-    """The name of the request's token (the audit log's ``who``)."""
-    return g.get("token") or "api"
+    """The name of the request's token (the audit log's ``who``; set by the scope check)."""
+    return g.token
 
 
 def _load_event(event_id: str) -> Event:
