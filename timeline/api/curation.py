@@ -10,8 +10,9 @@ the exact body, so it is compared as given, with or without its ``W/``.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http import HTTPStatus
 from typing import Any
 
 from flask import abort, g, jsonify, request, url_for
@@ -31,6 +32,16 @@ from timeline.schemas import ActorSchema, EventDetailSchema, Extended, NoArgs, P
 
 blp = ApiBlueprint("curation", __name__, url_prefix=PREFIX,
                    description="Corrections by people, each recorded in an audit log and undoable from it.")
+
+
+def errors(*codes: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Document the problem+json responses an endpoint can give, by status code."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        for code in reversed(codes):
+            view = blp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+    return decorate
+
 
 WRITE = [{"bearerAuth": []}]
 AUDIT_ORDER = queries.Order("id", AuditEntry.id, AuditEntry.id)
@@ -200,13 +211,7 @@ def _written(event: Event, status: int = 200) -> Any:
 @blp.arguments(NoArgs, location="query")
 @blp.arguments(EventPatchSchema)
 @blp.response(200, EventDetailSchema, description="The event as changed; ETag is its new tag.")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(410, response="GONE")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@errors(401, 403, 404, 409, 410, 412, 429)
 def patch_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> Any:
     """Change an event's type, title, dates, status, place, actors, topics or review state.
 
@@ -231,13 +236,7 @@ def patch_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> A
 @require_scope("write", session)
 @blp.arguments(NoArgs, location="query")
 @blp.response(204, description="Deleted: the id now answers 410 and the change feed lists it as deleted.")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(410, response="GONE")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@errors(401, 403, 404, 409, 410, 412, 429)
 def delete_event(_args: dict[str, Any], event_id: str) -> Any:
     """Delete an event: a tombstone, not a hole (undo it from the audit log)."""
     event = _live_event(event_id)
@@ -253,13 +252,7 @@ def delete_event(_args: dict[str, Any], event_id: str) -> Any:
 @blp.arguments(NoArgs, location="query")
 @blp.arguments(MergeSchema)
 @blp.response(200, EventDetailSchema, description="The survivor, with the merged event's mentions.")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(410, response="GONE")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@errors(401, 403, 404, 409, 410, 412, 429)
 def merge_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> Any:
     """Merge this event into the event `into`.
 
@@ -280,13 +273,7 @@ def merge_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> A
 @blp.arguments(NoArgs, location="query")
 @blp.arguments(SplitSchema)
 @blp.response(201, EventDetailSchema, description="The new event; Location names it.")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(410, response="GONE")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@errors(401, 403, 404, 409, 410, 412, 429)
 def split_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> Any:
     """Move the chosen mentions (article id and start offset) to a new event.
 
@@ -332,11 +319,7 @@ def list_audit(args: dict[str, Any]) -> Any:
 @require_scope("write", session)
 @blp.arguments(NoArgs, location="query")
 @blp.response(201, AuditEntrySchema, description="The undo, itself an entry of the log.")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@errors(401, 403, 404, 409, 429)
 def undo_entry(_args: dict[str, Any], entry_id: int) -> Any:
     """Undo one step: an edit (unless a field changed again since), a merge,
     a split, a delete, an alias added or removed. Actor merges are final."""
@@ -368,10 +351,7 @@ def _actor_body(actor: Actor) -> Extended:
 @blp.arguments(NoArgs, location="query")
 @blp.arguments(MergeSchema)
 @blp.response(200, ActorSchema, description="The survivor, with the merged actor's aliases and events.")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@errors(401, 403, 404, 429)
 def merge_actor(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> Any:
     """Merge this actor into the actor `into`.
 
@@ -390,11 +370,7 @@ def merge_actor(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> A
 @blp.arguments(NoArgs, location="query")
 @blp.arguments(AliasSchema)
 @blp.response(201, ActorSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@errors(401, 403, 404, 409, 429)
 def add_alias(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> Any:
     """Add an alias (any script): filters and lookups find the actor by it."""
     actor = _actor(actor_id)
@@ -408,10 +384,7 @@ def add_alias(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> Any
 @require_scope("write", session)
 @blp.arguments(NoArgs, location="query")
 @blp.response(200, ActorSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@errors(401, 403, 404, 429)
 def remove_alias(_args: dict[str, Any], actor_id: str, alias: str) -> Any:
     """Remove an alias; the lexicon files never put it back."""
     actor = _actor(actor_id)
