@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from fixtures_api import Dataset, load_dataset, make_dataset
+from fixtures_api import Dataset, load_into, make_dataset
 from timeline import get_db
 from timeline.auth import create_token
 from timeline.extract.model import ActorRef, ExtractedEvent, Quote
@@ -26,14 +26,7 @@ DELETED = "ev_00000000deleted1"
 def load_small(app: Any, count: int = 60) -> Dataset:
     """The API fixture's facts with ``count`` generated events and its three showcase events."""
     data = make_dataset(count=count)
-    database = get_db(app)
-    with database.session() as session:
-        load_dataset(session, data)
-    if database.dialect == "postgresql":  # explicit ids leave the sequences behind
-        with database.engine.begin() as connection:
-            for table in ("events", "articles"):
-                connection.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    load_into(get_db(app), data)
     return data
 
 

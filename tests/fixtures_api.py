@@ -20,7 +20,7 @@ from sqlalchemy import event as sa_event
 from conftest import BACKENDS, scratch_postgres
 from timeline import create_app, get_db
 from timeline.dateformat import last_day_of_month
-from timeline.db import Base
+from timeline.db import Base, Database
 from timeline.models import (
     Actor, ActorAlias, Article, Event, EventActor, EventTopic, Mention, Place, PlaceAlias, Topic,
 )
@@ -210,6 +210,18 @@ def load_dataset(session, data: Dataset) -> None:
     session.commit()
 
 
+def load_into(database: Database, data: Dataset) -> None:
+    """Store ``data`` through the models; on PostgreSQL move the id sequences past
+    the explicit ids the dataset uses."""
+    with database.session() as session:
+        load_dataset(session, data)
+    if database.dialect == "postgresql":
+        with database.engine.begin() as connection:
+            for table in ("events", "articles"):
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def api_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """An application on a fixture database, shared by a module's tests on one backend."""
@@ -222,13 +234,7 @@ def api_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     database = get_db(app)
     Base.metadata.create_all(database.engine)
     data = make_dataset()
-    with database.session() as session:
-        load_dataset(session, data)
-    if database.dialect == "postgresql":  # explicit ids leave the sequences behind
-        with database.engine.begin() as connection:
-            for table in ("events", "articles"):
-                connection.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    load_into(database, data)
     app.dataset = data
     yield app
     database.dispose()
