@@ -170,11 +170,10 @@ def test_a_consumer_following_the_feed_ends_with_the_database(app, client, small
     assert [f.line() for f in check(get_db(app)) if f.count] == []  # every curation step kept the rules
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite serializes writers itself
 def test_a_slow_writer_never_commits_behind_a_faster_one(app, client, small, database_url):
     """Two connections: the first numbers its feed row, then commits only
     after the second has tried to commit; the second waits for the first."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite serializes writers by itself: the second cannot write before the first commits")
     database = get_db(app)
     start = feed_end(client)
     slow = database.session_factory()
