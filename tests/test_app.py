@@ -50,3 +50,31 @@ def test_wsgi_exposes_an_app(monkeypatch, tmp_path):
 
     importlib.reload(wsgi)
     assert wsgi.app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'w.db'}"
+
+
+def test_raw_utf8_query_strings_are_read_as_utf8():
+    """curl sends "?actor=普京" as raw bytes; WSGI gives them as Latin-1 text."""
+    from timeline.wsgi_query import utf8_query_strings
+
+    seen = {}
+
+    def inner(environ, start_response):
+        seen["query"] = environ["QUERY_STRING"]
+        return [b""]
+
+    app = utf8_query_strings(inner)
+    app({"QUERY_STRING": "actor=普京&limit=2".encode().decode("latin-1")}, lambda *a: None)
+    assert seen["query"] == "actor=%E6%99%AE%E4%BA%AC&limit=2"
+    app({"QUERY_STRING": "actor=%E6%99%AE&from=2025"}, lambda *a: None)
+    assert seen["query"] == "actor=%E6%99%AE&from=2025"
+
+
+def test_raw_utf8_query_reaches_the_api_as_text(tmp_path):
+    from timeline.db import Base
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}", "TESTING": True})
+    Base.metadata.create_all(get_db(app).engine)
+    raw = "from=2025年2月&to=2025-03".encode().decode("latin-1")
+    response = app.test_client().get("/api/v1/events", environ_overrides={"QUERY_STRING": raw})
+    assert response.status_code == 200
+    assert response.get_json() == {"next": None, "next_url": None, "items": []}

@@ -7,6 +7,7 @@ from flask import Flask
 
 from timeline.config import load_settings
 from timeline.db import Database
+from timeline.wsgi_query import utf8_query_strings
 
 __version__ = "0.1.0"
 
@@ -18,6 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     :mod:`timeline.config`); tests pass ``{"DATABASE_URL": ...}``.
     """
     app = Flask(__name__, instance_relative_config=True)
+    app.wsgi_app = utf8_query_strings(app.wsgi_app)  # curl "…?actor=普京" without percent-encoding
     app.config.update(load_settings(app.instance_path, config))
     database = Database(app.config["DATABASE_URL"], echo=bool(app.config["SQL_ECHO"]))
     app.extensions["timeline.db"] = database
