@@ -63,8 +63,14 @@ def test_raw_utf8_query_strings_are_read_as_utf8():
         return [b""]
 
     app = utf8_query_strings(inner)
-    app({"QUERY_STRING": "actor=普京&limit=2".encode().decode("latin-1")}, lambda *a: None)
+    once = "actor=普京&limit=2".encode().decode("latin-1")  # gunicorn and most servers
+    app({"QUERY_STRING": once}, lambda *a: None)
     assert seen["query"] == "actor=%E6%99%AE%E4%BA%AC&limit=2"
+    twice = once.encode().decode("latin-1")  # Werkzeug's development server
+    app({"QUERY_STRING": twice}, lambda *a: None)
+    assert seen["query"] == "actor=%E6%99%AE%E4%BA%AC&limit=2"
+    app({"QUERY_STRING": "q=café"}, lambda *a: None)  # Latin-1 text that is no UTF-8 reading
+    assert seen["query"] == "q=caf%C3%A9"
     app({"QUERY_STRING": "actor=%E6%99%AE&from=2025"}, lambda *a: None)
     assert seen["query"] == "actor=%E6%99%AE&from=2025"
 
