@@ -141,6 +141,8 @@ def test_actor_detail_body(client, dataset):
                           "kind": ACTOR[slug]["kind"], "events": n} for slug, n in top],
     }
     assert client.get("/api/v1/actors/5").get_json() == body
+    assert client.get("/api/v1/actors/川普").get_json() == body  # any alias that names only it
+    assert client.get("/api/v1/actors/%E6%BE%A4%E5%80%AB%E6%96%AF%E5%9F%BA").get_json()["id"] == "zelensky"
 
 
 @pytest.mark.parametrize("query", ["", "&from=2025&sort=-date", "&actor=putin&topic=trade"])

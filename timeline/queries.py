@@ -32,7 +32,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, joinedload, 
 
 from timeline.dateformat import last_day_of_month
 from timeline.search import word_keys
-from timeline.sqldates import days_before
 from timeline.models import (
     Actor,
     ActorAlias,
@@ -133,6 +132,8 @@ class Selection:
     #: Resolved ids of a lone actor filter (None when there is none or several), for the precomputed counts.
     actor_id: int | None = None
     counted: bool = False
+    #: The earliest first day a matching event can have (:func:`_first_day_floor`).
+    floor: dt.date | None = None
 
 
 def event_conditions(session: Session, filters: EventFilters) -> list[ColumnElement[bool]]:
@@ -142,12 +143,13 @@ def event_conditions(session: Session, filters: EventFilters) -> list[ColumnElem
 
 
 def _actor_condition(selection: Selection, ids: set[int], filters: EventFilters) -> None:
-    condition = Event.id.in_(_events_of_actors(ids, filters))
+    condition = Event.id.in_(_events_of_actors(ids, filters, selection.floor))
     selection.conditions.append(condition)
     if len(ids) == 1:
         (actor_id,) = ids
         selection.drivers.append(Driver(0, EventActor.start_min, EventActor.event_id, (
-            EventActor.actor_id == actor_id, *_date_conditions(EventActor.start_min, EventActor.end_max, filters)),
+            EventActor.actor_id == actor_id,
+            *_date_conditions(EventActor.start_min, EventActor.end_max, filters, selection.floor)),
             condition))
 
 
@@ -158,7 +160,7 @@ COUNTED_FILTERS = ("actor", "actor_all", "actor_id", "within")
 def select_events(session: Session, filters: EventFilters) -> Selection:
     """The conditions of ``filters``, the index ranges that could drive a page,
     and whether the precomputed counts answer for them (no filter, or one actor)."""
-    selection = Selection(live())
+    selection = Selection(live(), floor=_first_day_floor(session, filters))
     actor_sets = []
     if filters.actor:
         actor_sets.append(set().union(*_resolve(session, "actor", filters.actor, _actor_matches).values()))
@@ -193,32 +195,39 @@ def select_events(session: Session, filters: EventFilters) -> Selection:
         conditions.append(Event.precision.in_(filters.precision))
     if filters.review_state:
         conditions.append(Event.review_state.in_(filters.review_state))
-    conditions.extend(_date_conditions(Event.start_min, Event.end_max, filters))
+    conditions.extend(_date_conditions(Event.start_min, Event.end_max, filters, selection.floor))
     _text_conditions(selection, filters.q)
     return selection
 
 
 def _topic_condition(selection: Selection, ids: set[int], filters: EventFilters) -> None:
-    condition = Event.id.in_(_events_of_topics(ids, filters))
+    condition = Event.id.in_(_events_of_topics(ids, filters, selection.floor))
     selection.conditions.append(condition)
     if len(ids) == 1:
         (topic_id,) = ids
         selection.drivers.append(Driver(2, EventTopic.start_min, EventTopic.event_id, (
-            EventTopic.topic_id == topic_id, *_date_conditions(EventTopic.start_min, EventTopic.end_max, filters)),
+            EventTopic.topic_id == topic_id,
+            *_date_conditions(EventTopic.start_min, EventTopic.end_max, filters, selection.floor)),
             condition))
 
 
-def _longest_span() -> Any:
-    """The longest span of a live event, in days (from the precomputed counts)."""
-    return (select(cast(func.max(EventCount.value), Integer))
-            .where(EventCount.scope == "all", EventCount.scope_id == 0, EventCount.field == "span")
-            .scalar_subquery())
+def _first_day_floor(session: Session, filters: EventFilters) -> dt.date | None:
+    """The earliest first day an event overlapping the range can have: no live
+    event spans longer than the longest one counted.  A literal, so that both
+    planners estimate the range it bounds."""
+    if filters.within or filters.date_from is None:
+        return None
+    longest = session.scalar(select(cast(func.max(EventCount.value), Integer)).where(
+        EventCount.scope == "all", EventCount.scope_id == 0, EventCount.field == "span"))
+    if longest is None:  # no live event at all
+        return filters.date_from
+    return filters.date_from - dt.timedelta(days=min(longest, filters.date_from.toordinal() - 1))
 
 
-def _date_conditions(start: Any, end: Any, filters: EventFilters) -> list[ColumnElement[bool]]:
+def _date_conditions(start: Any, end: Any, filters: EventFilters, floor: dt.date | None) -> list[ColumnElement[bool]]:
     """The range as conditions on a span.  An overlap also bounds the first day
-    from below (no span is longer than the longest stored one), so that the
-    first day's index is walked over the range only, not from its beginning."""
+    from below by ``floor`` (:func:`_first_day_floor`), so that the first day's
+    index is walked over the range only, not from its beginning."""
     conditions = []
     if filters.within:
         if filters.date_from:
@@ -230,20 +239,21 @@ def _date_conditions(start: Any, end: Any, filters: EventFilters) -> list[Column
             conditions.append(start <= filters.date_to)
         if filters.date_from:
             conditions.append(end >= filters.date_from)
-            conditions.append(start >= days_before(filters.date_from, _longest_span()))
+            if floor is not None:
+                conditions.append(start >= floor)
     return conditions
 
 
-def _events_of_actors(actor_ids: set[int], filters: EventFilters) -> Select:
+def _events_of_actors(actor_ids: set[int], filters: EventFilters, floor: dt.date | None) -> Select:
     """Event ids of the actors; the link table carries the span, so the date
     range narrows the index scan on ``(actor_id, start_min)``."""
     return select(EventActor.event_id).where(
-        EventActor.actor_id.in_(actor_ids), *_date_conditions(EventActor.start_min, EventActor.end_max, filters))
+        EventActor.actor_id.in_(actor_ids), *_date_conditions(EventActor.start_min, EventActor.end_max, filters, floor))
 
 
-def _events_of_topics(topic_ids: set[int], filters: EventFilters) -> Select:
+def _events_of_topics(topic_ids: set[int], filters: EventFilters, floor: dt.date | None) -> Select:
     return select(EventTopic.event_id).where(
-        EventTopic.topic_id.in_(topic_ids), *_date_conditions(EventTopic.start_min, EventTopic.end_max, filters))
+        EventTopic.topic_id.in_(topic_ids), *_date_conditions(EventTopic.start_min, EventTopic.end_max, filters, floor))
 
 
 def _events_of_articles(session: Session, article_ids: Sequence[int]) -> Select:
@@ -838,12 +848,19 @@ ARTICLE_ORDER = Order("-id", Article.id, Article.id, True)
 
 
 def find_actor(session: Session, ident: str) -> Actor | None:
-    """An actor by slug, or by numeric id."""
+    """An actor by slug or numeric id, else by a name or alias that names only it
+    (川普, Trump: the same names the ``actor`` filter takes)."""
     condition = Actor.slug == ident
     if (number := _integer(ident)) is not None:
         condition = or_(condition, Actor.id == number)
-    return session.scalar(select(Actor).where(condition).options(selectinload(Actor.aliases))
-                          .order_by((Actor.slug == ident).desc()).limit(1))
+    actor = session.scalar(select(Actor).where(condition).options(selectinload(Actor.aliases))
+                           .order_by((Actor.slug == ident).desc()).limit(1))
+    if actor is None:
+        named = _actor_matches(session, [ident]).get(ident, set())
+        if len(named) == 1:
+            actor = session.scalar(select(Actor).where(Actor.id == next(iter(named)))
+                                   .options(selectinload(Actor.aliases)))
+    return actor
 
 
 def actor_page(session: Session, *, prefix: str | None = None, kind: Sequence[str] = (),
