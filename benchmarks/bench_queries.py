@@ -122,8 +122,7 @@ def build_classes(picked: dict[str, Any], deep_cursor: str | None, deep_next: st
                    lambda s: queries.histogram(s, EventFilters(actor=[p_slug]), "month")),
         QueryClass("popular actor, facets",
                    f"/api/v1/stats/facets?field=type&field=actor&field=topic&field=country&size=10&actor={p_slug}",
-                   lambda s: [queries.facet(s, EventFilters(actor=[p_slug]), f, 10)
-                              for f in ("type", "actor", "topic", "country")],
+                   lambda s: queries.facets(s, EventFilters(actor=[p_slug]), ("type", "actor", "topic", "country"), 10),
                    f"/{database}/events.json?_nocount=1&_nosuggest=1&_size=0&" + live + actor_where
                    + "&_facet=type&_facet=place_id&_facet=status"),
         QueryClass("q=伊朗", f"/api/v1/events?q={quote('伊朗')}", page(EventFilters(q="伊朗")),

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Index,
     Integer,
     JSON,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -302,12 +303,17 @@ class EventCount(Base):
     Derived data, kept exact on every flush by :mod:`timeline.derived`."""
 
     __tablename__ = "event_counts"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        # n rides in PostgreSQL's key index, so a scope's counts are an index-only
+        # scan; SQLite keeps the whole row in its key order already.
+        PrimaryKeyConstraint("scope", "scope_id", "field", "value", postgresql_include=["n"]),
+        {"sqlite_with_rowid": False},
+    )
 
-    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
-    scope_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    field: Mapped[str] = mapped_column(String(12), primary_key=True)
-    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8))
+    scope_id: Mapped[int] = mapped_column(Integer, autoincrement=False)
+    field: Mapped[str] = mapped_column(String(12))
+    value: Mapped[str] = mapped_column(String(40))
     n: Mapped[int] = mapped_column(Integer)
 
 
