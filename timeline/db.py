@@ -50,7 +50,10 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    # The API's reads are index walks that stop after a page; a parallel plan's
+    # worker start-up costs more than the walk (a topic page: 19 ms against 1.4 ms).
+    return create_engine(url, echo=echo, pool_pre_ping=True,
+                         connect_args={"options": "-c max_parallel_workers_per_gather=0"})
 
 
 class Database:
