@@ -1,4 +1,4 @@
-"""Event pages written straight to JSON equal what the schema would dump,
+"""Event pages and histograms written straight to JSON equal what the schema would dump,
 member for member and in the same order, on every fixture event."""
 from __future__ import annotations
 
@@ -26,3 +26,17 @@ def test_fast_page_bodies_equal_the_schema_dump(api_app, dataset):
             if cursor is None:
                 break
     assert seen == len(dataset.live())
+
+
+def test_histogram_body_equals_the_schema_dump(api_app):
+    from timeline.api.stats import histogram_body
+    from timeline.schemas import HistogramSchema
+
+    with api_app.app_context():
+        session = get_db(api_app).scoped()
+        for interval in ("year", "month", "week", "day"):
+            buckets = queries.histogram(session, EventFilters(), interval)
+            assert len(buckets) > 1
+            body = histogram_body(interval, buckets)
+            dumped = HistogramSchema().dump({"interval": interval, "buckets": buckets})
+            assert json.dumps(body, ensure_ascii=False) == json.dumps(dumped, ensure_ascii=False)

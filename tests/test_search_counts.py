@@ -57,6 +57,7 @@ def expected_counts(session) -> Counter:
         if event.place is not None and event.place.country_code:
             countries.add(event.place.country_code)
         values = [("type", event.type), ("day", event.start_min.isoformat()),
+                  ("month", event.start_min.isoformat()[:7]), ("year", event.start_min.isoformat()[:4]),
                   ("span", f"{(event.end_max - event.start_min).days:05d}"),
                   *(("actor", str(a.id)) for a in actors),
                   *(("topic", str(link.topic_id)) for link in event.topic_links),

@@ -61,8 +61,9 @@ def contributions(some: bool = False) -> Any:
     """``(scope, scope_id, field, value, n)`` over the live events (with
     ``some``: those of the ``ids`` parameter), built once per process:
     each event counts once in the scope ``all`` and once in the scope of each
-    of its actors, under each of its values (``span``: its length in days,
-    which bounds date-range scans)."""
+    of its actors, under each of its values (``day``, ``month``, ``year``: of
+    its first day, for histograms; ``span``: its length in days, which bounds
+    date-range scans)."""
     live = _live(some)
     links = select(EventActor.event_id, EventActor.actor_id).join(live, live.c.id == EventActor.event_id).subquery()
     scopes = union_all(
@@ -80,6 +81,8 @@ def contributions(some: bool = False) -> Any:
     values = union_all(
         select(live.c.id.label("event_id"), literal("type").label("field"), live.c.type.label("value")),
         select(live.c.id, literal("day"), cast(live.c.start_min, String)),
+        select(live.c.id, literal("month"), func.substr(cast(live.c.start_min, String), 1, 7)),
+        select(live.c.id, literal("year"), func.substr(cast(live.c.start_min, String), 1, 4)),
         select(live.c.id, literal("span"), span_days(live.c.start_min, live.c.end_max)),
         select(links.c.event_id, literal("actor"), cast(links.c.actor_id, String)),
         select(EventTopic.event_id, literal("topic"), cast(EventTopic.topic_id, String))

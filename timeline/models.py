@@ -297,8 +297,8 @@ class EventTerm(Base):
 class EventCount(Base):
     """Precomputed facet and histogram counts: how many live events of a scope
     (``all``, or one ``actor``) have each value of a field (``type``, ``actor``,
-    ``topic``, ``location``, ``country``, ``day`` = first day, ``span`` = length
-    in days).
+    ``topic``, ``location``, ``country``; ``day``, ``month``, ``year`` of the
+    first day; ``span`` = length in days).
 
     Derived data, kept exact on every flush by :mod:`timeline.derived`."""
 

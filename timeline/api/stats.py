@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from timeline import queries
 from timeline.api.common import PREFIX, ApiBlueprint, session
 from timeline.api.vocabulary import type_labels
@@ -21,7 +23,14 @@ def histogram(args: dict[str, Any]) -> Any:
     Each event counts in the bucket of its first day; weeks start on Monday;
     empty buckets between the first and the last are included with 0."""
     buckets = queries.histogram(session(), filters_from(args), args["interval"])
-    return {"interval": args["interval"], "buckets": buckets}
+    return current_app.json.response(histogram_body(args["interval"], buckets))
+
+
+def histogram_body(interval: str, buckets: list[queries.Bucket]) -> dict[str, Any]:
+    """``HistogramSchema().dump(...)``, written directly: a month histogram over
+    30 years is 360 buckets, and marshmallow's dump of them cost more than the query."""
+    return {"interval": interval, "buckets": [
+        {"key": b.key, "start": b.start.isoformat(), "end": b.end.isoformat(), "count": b.count} for b in buckets]}
 
 
 @blp.route("/facets")
