@@ -333,25 +333,36 @@ def _integer(value: str) -> int | None:
     return int(value) if value.isdecimal() and int(value) <= MAX_ID else None
 
 
+@lru_cache(maxsize=4)
+def _name_statements(model: Any, alias_owner: InstrumentedAttribute) -> tuple[Select, Select]:
+    """The two lookups of :func:`_named_matches`, built once per model (the
+    values travel as expanding parameters)."""
+    code = getattr(model, "code", None)
+    direct = [model.id.in_(bindparam("ids", expanding=True)), model.slug.in_(bindparam("slugs", expanding=True)),
+              model.name.in_(bindparam("names", expanding=True)),
+              func.lower(model.name_en).in_(bindparam("folded", expanding=True))]
+    if code is not None:
+        direct.append(code.in_(bindparam("codes", expanding=True)))
+    alias_model = alias_owner.class_
+    return (select(model.id, model.slug, model.name, model.name_en,
+                   code if code is not None else literal(None)).where(or_(*direct)),
+            select(alias_model.normalized, alias_owner).where(
+                alias_model.normalized.in_(bindparam("normalized", expanding=True))))
+
+
 def _named_matches(session: Session, values: Sequence[str], model: Any, alias_owner: InstrumentedAttribute,
                    ) -> dict[str, set[int]]:
     """Rows of ``model`` named by each value: numeric id, slug, name, English
     name (any case), a country's code, or any alias in any script (compared in
     the normalized form the aliases are stored in)."""
     keys = {v: (v.strip(), v.strip().casefold(), normalize_name(v), _integer(v.strip())) for v in values}
-    raws = {k[0] for k in keys.values()}
-    folded = {k[1] for k in keys.values()}
-    alias_model = alias_owner.class_
-    code = getattr(model, "code", None)
-    direct = [model.id.in_({k[3] for k in keys.values() if k[3] is not None}), model.slug.in_(raws),
-              model.name.in_(raws), func.lower(model.name_en).in_(folded)]
-    if code is not None:
-        direct.append(code.in_({r.upper() for r in raws}))
-    rows = session.execute(select(model.id, model.slug, model.name, model.name_en,
-                                  code if code is not None else literal(None)).where(or_(*direct))).all()
+    raws = sorted({k[0] for k in keys.values()})
+    direct, aliased = _name_statements(model, alias_owner)
+    rows = session.execute(direct, {
+        "ids": sorted({k[3] for k in keys.values() if k[3] is not None}), "slugs": raws, "names": raws,
+        "folded": sorted({k[1] for k in keys.values()}), "codes": sorted({r.upper() for r in raws})}).all()
     by_alias: dict[str, set[int]] = defaultdict(set)
-    for alias, owner_id in session.execute(select(alias_model.normalized, alias_owner)
-                                           .where(alias_model.normalized.in_({k[2] for k in keys.values()}))):
+    for alias, owner_id in session.execute(aliased, {"normalized": sorted({k[2] for k in keys.values()})}):
         by_alias[alias].add(owner_id)
     found: dict[str, set[int]] = {}
     for value, (raw, low, norm, number) in keys.items():
