@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, select, text
 
@@ -154,6 +154,21 @@ def deep_cursors(app: Any, picked: dict[str, Any]) -> tuple[str | None, int]:
     return cursor, number
 
 
+def prepare(url: str) -> tuple[Any, Any, dict[str, Any], str | None, int]:
+    """The app on ``url``, an engine, the actors and topic the classes use, and the
+    cursor of the deepest page of the popular actor (with its number)."""
+    from timeline import create_app
+
+    app = create_app({"DATABASE_URL": url})
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        picked = _pick(connection)
+    engine.dispose()
+    with app.app_context():
+        deep_cursor, deep_number = deep_cursors(app, picked)
+    return app, engine, picked, deep_cursor, deep_number
+
+
 def datasette_next(port: int, path: str, pages: int) -> str | None:
     token = None
     for _ in range(pages - 1):
@@ -256,15 +271,9 @@ def main() -> None:
     args = parser.parse_args()
     pin_self(0)
 
-    from timeline import create_app, get_db
+    from timeline import get_db
 
-    app = create_app({"DATABASE_URL": args.url})
-    engine = create_engine(args.url)
-    with engine.connect() as connection:
-        picked = _pick(connection)
-    engine.dispose()
-    with app.app_context():
-        deep_cursor, deep_number = deep_cursors(app, picked)
+    app, engine, picked, deep_cursor, deep_number = prepare(args.url)
     print(f"{picked['events']} events; popular {picked['popular'][1]}, rare {picked['rare'][1]}, "
           f"topic {picked['topic'][1]}; deep page {deep_number}", file=sys.stderr)
     results: dict[str, Any] = {"url": engine.url.render_as_string(hide_password=True), "events": picked["events"],

@@ -15,10 +15,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sqlalchemy import create_engine, event as sa_event
+from sqlalchemy import event as sa_event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_queries import _pick, build_classes, deep_cursors  # noqa: E402
+from bench_queries import build_classes, prepare  # noqa: E402
 
 
 def main() -> None:
@@ -26,15 +26,9 @@ def main() -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--analyze", action="store_true")
     args = parser.parse_args()
-    from timeline import create_app, get_db
+    from timeline import get_db
 
-    app = create_app({"DATABASE_URL": args.url})
-    engine = create_engine(args.url)
-    with engine.connect() as connection:
-        picked = _pick(connection)
-    engine.dispose()
-    with app.app_context():
-        cursor, _ = deep_cursors(app, picked)
+    app, _engine, picked, cursor, _ = prepare(args.url)
     database = get_db(app)
     seen: list[tuple[str, object]] = []
 
