@@ -17,9 +17,9 @@ after, or call :func:`rebuild`, which recomputes everything.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import String, bindparam, cast, delete, event, func, insert, inspect, literal, select, union, union_all
@@ -120,8 +120,9 @@ def read_terms(connection: Connection, ids: Iterable[int]) -> set[TermRow]:
 
 # --- applying a difference ----------------------------------------------------------
 
-def _upsert(connection: Connection) -> Any:
-    dialect = connection.dialect.name
+@lru_cache(maxsize=2)
+def _upsert(dialect: str) -> Any:
+    """Add ``n`` to a count, creating it at ``n`` (built once per dialect)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
@@ -134,10 +135,11 @@ def _upsert(connection: Connection) -> Any:
 def apply_counts(connection: Connection, before: Counter[CountKey], after: Counter[CountKey]) -> None:
     delta = Counter(after)
     delta.subtract(before)
-    changed = [(key, n) for key, n in delta.items() if n]
+    # In key order, so that concurrent writers lock the rows they share in one order and never deadlock.
+    changed = sorted((key, n) for key, n in delta.items() if n)
     if not changed:
         return
-    connection.execute(_upsert(connection), [dict(scope=k[0], scope_id=k[1], field=k[2], value=k[3], n=n)
+    connection.execute(_upsert(connection.dialect.name), [dict(scope=k[0], scope_id=k[1], field=k[2], value=k[3], n=n)
                                              for k, n in changed])
     emptied = [dict(s=k[0], i=k[1], f=k[2], v=k[3]) for k, n in changed if n < 0]
     if emptied:
