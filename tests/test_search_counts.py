@@ -224,3 +224,35 @@ def test_facets_and_histogram_of_one_actor_follow_writes(world):
     body = client.get("/api/v1/stats/histogram?interval=month&actor=usa").get_json()
     assert [(b["key"], b["count"]) for b in body["buckets"]] == [("2026-03", 1)]
     assert client.get("/api/v1/actors?q=irn").get_json()["items"][0]["event_count"] == 0
+
+
+@pytest.mark.parametrize("filters, index", [
+    ({"actor": ["usa"]}, "ix_event_actors_actor_start"),
+    ({"actor": ["usa"], "date_from": D(2021, 1, 1), "date_to": D(2024, 12, 31)}, "ix_event_actors_actor_start"),
+    ({"topic": ["iran-nuclear"], "type": ["talks"]}, "ix_event_topics_topic_start"),
+    ({"q": "伊朗"}, "pk_event_terms"),
+])
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_a_page_walks_its_filters_index_in_order(searchable, filters, index, sort):
+    """The page of a lone actor, topic or word is one walk along that filter's
+    index, in the page's order: SQLite sorts nothing (page 200 costs page 1)."""
+    from sqlalchemy import event as sa_event
+
+    from timeline.queries import EventFilters, event_page
+
+    database = get_db(searchable)
+    if database.dialect != "sqlite":
+        pytest.skip("reads SQLite's EXPLAIN QUERY PLAN")
+    seen = []
+    record = lambda _c, _cu, statement, params, _ctx, _m: seen.append((statement, params))  # noqa: E731
+    with database.session() as session:
+        sa_event.listen(database.engine, "before_cursor_execute", record)
+        try:
+            event_page(session, EventFilters(**filters), sort=sort, limit=2)
+        finally:
+            sa_event.remove(database.engine, "before_cursor_execute", record)
+        statement, params = next((s, p) for s, p in seen if s.lstrip().startswith("SELECT events.id"))
+        plan = [row[3] for row in session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan
+    assert any(index in step or (index == "pk_event_terms" and "event_terms USING PRIMARY KEY" in step)
+               for step in plan), plan
