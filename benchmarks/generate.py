@@ -235,6 +235,7 @@ def generate(url: str, count: int, seed: int, actor_count: int, chunk: int = 500
                                         f"(SELECT max(id) FROM {table}))"))
         timings["terms index"] = time.perf_counter() - started
         started = time.perf_counter()
+        connection.exec_driver_sql("ANALYZE")  # PostgreSQL would plan the counts for empty tables
         connection.execute(insert(EventCount).from_select(["scope", "scope_id", "field", "value", "n"],
                                                           contributions()))
         timings["counts"] = time.perf_counter() - started
