@@ -233,6 +233,7 @@ def test_facets_and_histogram_of_one_actor_follow_writes(world):
     ({"q": "伊朗"}, "pk_event_terms"),
 ])
 @pytest.mark.parametrize("sort", ["date", "-date"])
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # reads SQLite's EXPLAIN QUERY PLAN
 def test_a_page_walks_its_filters_index_in_order(searchable, filters, index, sort):
     """The page of a lone actor, topic or word is one walk along that filter's
     index, in the page's order: SQLite sorts nothing (page 200 costs page 1)."""
@@ -241,8 +242,6 @@ def test_a_page_walks_its_filters_index_in_order(searchable, filters, index, sor
     from timeline.queries import EventFilters, event_page
 
     database = get_db(searchable)
-    if database.dialect != "sqlite":
-        pytest.skip("reads SQLite's EXPLAIN QUERY PLAN")
     seen = []
     record = lambda _c, _cu, statement, params, _ctx, _m: seen.append((statement, params))  # noqa: E731
     with database.session() as session:
