@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -75,6 +75,11 @@ class Lexicon:
     org_abbr: dict[str, str] = field(default_factory=dict)
 
     def by_key(self) -> dict[str, Entity]:
+        """Every entity by its slug (built once: the extractor asks per clause)."""
+        return self._index
+
+    @cached_property
+    def _index(self) -> dict[str, Entity]:
         return {e.key: e for group in (self.countries, self.places, self.organizations, self.people)
                 for e in group}
 
