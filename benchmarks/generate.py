@@ -39,7 +39,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
 
 from timeline.db import make_engine
-from timeline.dateformat import last_day_of_month
+from timeline.dateformat import enclosing_span
 from timeline.derived import contributions
 from timeline.extract.aliases import fold
 from timeline.lexicon.load import load_lexicon, taxonomy, topics
@@ -151,19 +151,9 @@ class Corpus:
         year = self.years[bisect.bisect(self.year_weights, rng.random() * self.year_weights[-1])]
         day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
         precision = weighted(rng, PRECISIONS)
-        if precision == "day":
-            return day, day, "day"
         if precision == "days":
             return day, day + dt.timedelta(days=rng.randint(1, 4)), "day"
-        if precision == "week":
-            monday = day - dt.timedelta(days=day.weekday())
-            return monday, monday + dt.timedelta(days=6), "week"
-        if precision == "month":
-            return day.replace(day=1), last_day_of_month(day.year, day.month), "month"
-        if precision == "season":
-            first = 3 * ((day.month - 1) // 3) + 1
-            return dt.date(day.year, first, 1), last_day_of_month(day.year, first + 2), "season"
-        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
+        return (*enclosing_span(day, precision), precision)
 
     def event_actors(self) -> list[int]:
         count = weighted(self.rng, [(1, 35), (2, 35), (3, 20), (4, 10)])

@@ -19,7 +19,7 @@ from sqlalchemy import event as sa_event
 
 from conftest import BACKENDS, scratch_postgres
 from timeline import create_app, get_db
-from timeline.dateformat import last_day_of_month
+from timeline.dateformat import enclosing_span
 from timeline.db import Base, Database
 from timeline.models import (
     Actor, ActorAlias, Article, Event, EventActor, EventTopic, Mention, Place, PlaceAlias, Topic,
@@ -92,15 +92,7 @@ def _span(rng: random.Random, day: dt.date) -> tuple[dt.date, dt.date, str]:
     if precision == "day":
         end = day + dt.timedelta(days=rng.choice([0, 0, 0, 0, 2]))
         return day, end, "day"
-    if precision == "week":
-        monday = day - dt.timedelta(days=day.weekday())
-        return monday, monday + dt.timedelta(days=6), "week"
-    if precision == "month":
-        return day.replace(day=1), last_day_of_month(day.year, day.month), "month"
-    if precision == "season":
-        first = 3 * ((day.month - 1) // 3) + 1
-        return dt.date(day.year, first, 1), last_day_of_month(day.year, first + 2), "season"
-    return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), "year"
+    return (*enclosing_span(day, precision), precision)
 
 
 def make_dataset(count: int = 320, seed: int = 5) -> Dataset:

@@ -27,6 +27,24 @@ def last_day_of_month(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def enclosing_span(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of the week, month, season (quarter) or year holding
+    ``day``; a day is its own span."""
+    if precision == "day":
+        return day, day
+    if precision == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    if precision == "month":
+        return day.replace(day=1), last_day_of_month(day.year, day.month)
+    if precision == "season":
+        first = 3 * ((day.month - 1) // 3) + 1
+        return dt.date(day.year, first, 1), last_day_of_month(day.year, first + 2)
+    if precision == "year":
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    raise ValueError(f"unknown precision {precision!r}")
+
+
 def parse_bound(value: str, end: bool = False) -> dt.date:
     """An ISO value at any precision (``2025``, ``2025-02``, ``2025-02-06``) → its
     first day, or its last day when ``end``.  Raises ValueError otherwise."""
