@@ -34,6 +34,17 @@ blp = ApiBlueprint("curation", __name__, url_prefix=PREFIX,
                    description="Corrections by people, each recorded in an audit log and undoable from it.")
 
 
+def write_route(rule: str, method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A curation endpoint: routed, documented as needing a token, refused without
+    the ``write`` scope, and taking no query parameter."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        view = blp.arguments(NoArgs, location="query")(view)
+        view = require_scope("write", session)(view)
+        view = blp.doc(security=WRITE)(view)
+        return blp.route(rule, methods=[method])(view)
+    return decorate
+
+
 def errors(*codes: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Document the problem+json responses an endpoint can give, by status code."""
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -205,10 +216,7 @@ def _written(event: Event, status: int = 200) -> Any:
 
 # --- events ----------------------------------------------------------------------------------
 
-@blp.route("/events/<string:event_id>", methods=["PATCH"])
-@blp.doc(security=WRITE)
-@require_scope("write", session)
-@blp.arguments(NoArgs, location="query")
+@write_route("/events/<string:event_id>", "PATCH")
 @blp.arguments(EventPatchSchema)
 @blp.response(200, EventDetailSchema, description="The event as changed; ETag is its new tag.")
 @errors(401, 403, 404, 409, 410, 412, 429)
@@ -231,10 +239,7 @@ def patch_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> A
     return _written(event)
 
 
-@blp.route("/events/<string:event_id>", methods=["DELETE"])
-@blp.doc(security=WRITE)
-@require_scope("write", session)
-@blp.arguments(NoArgs, location="query")
+@write_route("/events/<string:event_id>", "DELETE")
 @blp.response(204, description="Deleted: the id now answers 410 and the change feed lists it as deleted.")
 @errors(401, 403, 404, 409, 410, 412, 429)
 def delete_event(_args: dict[str, Any], event_id: str) -> Any:
@@ -246,10 +251,7 @@ def delete_event(_args: dict[str, Any], event_id: str) -> Any:
     return None
 
 
-@blp.route("/events/<string:event_id>/merge", methods=["POST"])
-@blp.doc(security=WRITE)
-@require_scope("write", session)
-@blp.arguments(NoArgs, location="query")
+@write_route("/events/<string:event_id>/merge", "POST")
 @blp.arguments(MergeSchema)
 @blp.response(200, EventDetailSchema, description="The survivor, with the merged event's mentions.")
 @errors(401, 403, 404, 409, 410, 412, 429)
@@ -267,10 +269,7 @@ def merge_event(_args: dict[str, Any], body: dict[str, Any], event_id: str) -> A
     return _written(survivor)
 
 
-@blp.route("/events/<string:event_id>/split", methods=["POST"])
-@blp.doc(security=WRITE)
-@require_scope("write", session)
-@blp.arguments(NoArgs, location="query")
+@write_route("/events/<string:event_id>/split", "POST")
 @blp.arguments(SplitSchema)
 @blp.response(201, EventDetailSchema, description="The new event; Location names it.")
 @errors(401, 403, 404, 409, 410, 412, 429)
@@ -314,10 +313,7 @@ def list_audit(args: dict[str, Any]) -> Any:
     return _audit_page(select(AuditEntry), args)
 
 
-@blp.route("/audit/<int:entry_id>/undo", methods=["POST"])
-@blp.doc(security=WRITE)
-@require_scope("write", session)
-@blp.arguments(NoArgs, location="query")
+@write_route("/audit/<int:entry_id>/undo", "POST")
 @blp.response(201, AuditEntrySchema, description="The undo, itself an entry of the log.")
 @errors(401, 403, 404, 409, 429)
 def undo_entry(_args: dict[str, Any], entry_id: int) -> Any:
@@ -345,10 +341,7 @@ def _actor_body(actor: Actor) -> Extended:
     return Extended(actor, event_count=counts.get(actor.id, 0))
 
 
-@blp.route("/actors/<string:actor_id>/merge", methods=["POST"])
-@blp.doc(security=WRITE)
-@require_scope("write", session)
-@blp.arguments(NoArgs, location="query")
+@write_route("/actors/<string:actor_id>/merge", "POST")
 @blp.arguments(MergeSchema)
 @blp.response(200, ActorSchema, description="The survivor, with the merged actor's aliases and events.")
 @errors(401, 403, 404, 429)
@@ -364,10 +357,7 @@ def merge_actor(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> A
     return _actor_body(survivor)
 
 
-@blp.route("/actors/<string:actor_id>/aliases", methods=["POST"])
-@blp.doc(security=WRITE)
-@require_scope("write", session)
-@blp.arguments(NoArgs, location="query")
+@write_route("/actors/<string:actor_id>/aliases", "POST")
 @blp.arguments(AliasSchema)
 @blp.response(201, ActorSchema)
 @errors(401, 403, 404, 409, 429)
@@ -379,10 +369,7 @@ def add_alias(_args: dict[str, Any], body: dict[str, Any], actor_id: str) -> Any
     return _actor_body(actor)
 
 
-@blp.route("/actors/<string:actor_id>/aliases/<string:alias>", methods=["DELETE"])
-@blp.doc(security=WRITE)
-@require_scope("write", session)
-@blp.arguments(NoArgs, location="query")
+@write_route("/actors/<string:actor_id>/aliases/<string:alias>", "DELETE")
 @blp.response(200, ActorSchema)
 @errors(401, 403, 404, 429)
 def remove_alias(_args: dict[str, Any], actor_id: str, alias: str) -> Any:
