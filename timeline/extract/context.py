@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from timeline.extract.dates import TemporalExpression
 from timeline.extract.entities import EntityMention
@@ -61,7 +62,8 @@ class SentenceContext:
         offset = clause.start - self.span.start
         return self.simplified[offset:offset + len(clause.text)]
 
-    def mediator_spans(self) -> list[tuple[int, int]]:
+    @cached_property
+    def mediators(self) -> list[tuple[int, int]]:
         """Where the sentence names a mediator (在卡塔尔的斡旋下), in clean-text offsets."""
         return [(self.span.start + m.start("x"), self.span.start + m.end("x"))
                 for pattern in MEDIATOR_PATTERNS for m in pattern.finditer(self.simplified)]

@@ -249,7 +249,7 @@ class EventExtractor:
         ctx = SentenceContext(sentence, simplified, dates, entities, datelines=datelines)
         shadowed = datelines + [(sentence.start + m.start(), sentence.start + m.end())
                                 for m in self.triggers.shadows[0].finditer(ctx.simplified)]
-        mediated = ctx.mediator_spans()
+        mediated = ctx.mediators
         ctx.actors = [e for e in entities if e.is_actor and not sourced(ctx, e)
                       and (any(span_in(e.start, e.end, s, t) for s, t in mediated)
                            or (not cued(ctx, e) and not any(span_in(e.start, e.end, s, t) for s, t in shadowed)))]

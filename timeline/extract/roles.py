@@ -139,7 +139,7 @@ def clause_actors(ctx: SentenceContext, clause: Span, trigger_at: int, last_pers
     """The actors of a clause with their roles (see the module's docstring);
     ``recent`` lists the actors named before the sentence, oldest first."""
     clause_simple = ctx.clause_text(clause)
-    mediators = ctx.mediator_spans()
+    mediators = ctx.mediators
     actors: list[ActorRef] = []
     seen: set[str] = set()
 
