@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, joinedload, selectinload
 
 from timeline.dateformat import last_day_of_month
+from timeline.lookups import Lookups
 from timeline.search import word_keys
 from timeline.models import (
     Actor,
@@ -160,11 +161,12 @@ COUNTED_FILTERS = ("actor", "actor_all", "actor_id", "within")
 def select_events(session: Session, filters: EventFilters) -> Selection:
     """The conditions of ``filters``, the index ranges that could drive a page,
     and whether the precomputed counts answer for them (no filter, or one actor)."""
-    selection = Selection(live(), floor=_first_day_floor(session, filters))
+    lookups = Lookups(session)
+    selection = Selection(live(), floor=_first_day_floor(lookups, filters))
     actor_sets = []
     if filters.actor:
-        actor_sets.append(set().union(*_resolve(session, "actor", filters.actor, _actor_matches).values()))
-    actor_sets.extend(_resolve(session, "actor_all", filters.actor_all, _actor_matches).values())
+        actor_sets.append(set().union(*_resolve(lookups, "actor", filters.actor, _actor_matches).values()))
+    actor_sets.extend(_resolve(lookups, "actor_all", filters.actor_all, _actor_matches).values())
     if filters.actor_id is not None:
         actor_sets.append({filters.actor_id})
     for ids in actor_sets:
@@ -178,13 +180,15 @@ def select_events(session: Session, filters: EventFilters) -> Selection:
     if filters.topic_id is not None:
         _topic_condition(selection, {filters.topic_id}, filters)
     if filters.topic:
-        _topic_condition(selection, set().union(*_resolve(session, "topic", filters.topic, _topic_matches).values()),
+        _topic_condition(selection, set().union(*_resolve(lookups, "topic", filters.topic, _topic_matches).values()),
                          filters)
     if filters.location:
-        ids = set().union(*_resolve(session, "location", filters.location, _place_matches).values())
+        ids = set().union(*_resolve(lookups, "location", filters.location, _place_matches).values())
         conditions.append(Event.place_id.in_(ids))
     if filters.country:
-        conditions.append(_country_condition(_resolve_countries(session, filters.country)))
+        countries = tuple(filters.country)
+        conditions.append(_country_condition(lookups.get(
+            ("country", countries), lambda: frozenset(_resolve_countries(lookups, countries)))))
     if filters.article:
         conditions.append(Event.id.in_(_events_of_articles(session, filters.article)))
     if filters.type:
@@ -211,14 +215,15 @@ def _topic_condition(selection: Selection, ids: set[int], filters: EventFilters)
             condition))
 
 
-def _first_day_floor(session: Session, filters: EventFilters) -> dt.date | None:
+def _first_day_floor(lookups: Lookups, filters: EventFilters) -> dt.date | None:
     """The earliest first day an event overlapping the range can have: no live
     event spans longer than the longest one counted.  A literal, so that both
     planners estimate the range it bounds."""
     if filters.within or filters.date_from is None:
         return None
-    longest = session.scalar(select(cast(func.max(EventCount.value), Integer)).where(
-        EventCount.scope == "all", EventCount.scope_id == 0, EventCount.field == "span"))
+    longest = lookups.get(("longest span",), lambda: lookups.session.scalar(
+        select(cast(func.max(EventCount.value), Integer)).where(
+            EventCount.scope == "all", EventCount.scope_id == 0, EventCount.field == "span")))
     if longest is None:  # no live event at all
         return filters.date_from
     return filters.date_from - dt.timedelta(days=min(longest, filters.date_from.toordinal() - 1))
@@ -314,11 +319,13 @@ def _text_conditions(selection: Selection, q: str | None) -> None:
 Matcher = Callable[[Session, Sequence[str]], dict[str, set[int]]]
 
 
-def _resolve(session: Session, name: str, values: Sequence[str], matcher: Matcher) -> dict[str, set[int]]:
-    """Each value's ids; a value that names nothing is a :class:`FilterError`."""
+def _resolve(lookups: Lookups, name: str, values: Sequence[str], matcher: Matcher) -> dict[str, frozenset[int]]:
+    """Each value's ids (remembered while the vocabulary is unchanged); a value
+    that names nothing is a :class:`FilterError`."""
     if not values:
         return {}
-    found = matcher(session, values)
+    key = (matcher.__name__, tuple(values))
+    found = lookups.get(key, lambda: {v: frozenset(ids) for v, ids in matcher(lookups.session, values).items()})
     missing = [v for v in values if not found.get(v)]
     if missing:
         raise FilterError(name, f"no {name.split('_')[0]} named {', '.join(repr(v) for v in missing)}")
@@ -392,14 +399,14 @@ def _topic_matches(session: Session, values: Sequence[str]) -> dict[str, set[int
                 or (t.name_en or "").casefold() == v.strip().casefold()} for v in values}
 
 
-def _resolve_countries(session: Session, values: Sequence[str]) -> set[str]:
+def _resolve_countries(lookups: Lookups, values: Sequence[str]) -> set[str]:
     """ISO alpha-3 codes as given, other values through the country actors they name."""
     codes = {v.strip().upper() for v in values if len(v.strip()) == 3 and v.strip().isascii() and v.strip().isalpha()}
     names = [v for v in values if v.strip().upper() not in codes]
     if names:
-        matched = _resolve(session, "country", names, _actor_matches)
+        matched = _resolve(lookups, "country", names, _actor_matches)
         ids = set().union(*matched.values())
-        rows = session.execute(select(Actor.id, Actor.code).where(Actor.id.in_(ids), Actor.kind == "country")).all()
+        rows = lookups.session.execute(select(Actor.id, Actor.code).where(Actor.id.in_(ids), Actor.kind == "country")).all()
         countries = {actor_id: code for actor_id, code in rows if code}
         missing = [v for v in names if not any(i in countries for i in matched[v])]
         if missing:
@@ -496,16 +503,18 @@ class Page(Generic[T]):
 
 def keyset_page(session: Session, statement: Select, order: Order, *, cursor: str | None, limit: int,
                 count_cap: int | None = None,
-                load: Callable[[Session, Select], list[Any]] = lambda s, statement: list(s.scalars(statement)),
+                load: Callable[[Session, Select, Order], list[Any]] = lambda s, statement, _order: list(
+                    s.scalars(statement)),
                 ) -> Page[Any]:
     """Run ``statement`` (a select of one entity) as a page in ``order``;
-    ``load`` turns the page's statement into its rows (default: the entities)."""
+    ``load`` turns the page's statement, ordered and limited, into its rows
+    (default: the entities)."""
     page: Page[Any] = Page(items=[])
     if count_cap is not None:
         page.count, page.count_exact = capped_count(session, statement, count_cap)
     if cursor:
         statement = statement.where(order.after(*decode_cursor(order, cursor)))
-    rows = load(session, statement.order_by(*order.clauses()).limit(limit + 1))
+    rows = load(session, statement.order_by(*order.clauses()).limit(limit + 1), order)
     page.items = rows[:limit]
     if len(rows) > limit:
         last = page.items[-1]
@@ -559,39 +568,67 @@ _PLACE_COLUMNS = ("slug", "name", "name_en", "kind", "country_code")
 _ACTOR_COLUMNS = ("slug", "name", "name_en", "kind", "code", "country_code")
 
 
-@lru_cache(maxsize=1)
-def _link_statements() -> tuple[Select, Select]:
-    """The actor and topic links of the events of the ``ids`` parameter (built once)."""
-    ids = bindparam("ids", expanding=True)
-    return (select(EventActor.event_id, EventActor.actor_id, EventActor.role,
-                   *(getattr(Actor, n) for n in _ACTOR_COLUMNS))
-            .join(Actor, Actor.id == EventActor.actor_id).where(EventActor.event_id.in_(ids)),
-            select(EventTopic.event_id, Topic.id, Topic.slug, Topic.name, Topic.name_en)
-            .join(Topic, Topic.id == EventTopic.topic_id).where(EventTopic.event_id.in_(ids)))
+def _json_rows(dialect: str, *columns: Any) -> Any:
+    """An aggregate of ``columns`` as a JSON array of arrays (SQLite's and
+    PostgreSQL's spellings); an empty group gives ``[]`` or NULL."""
+    if dialect == "postgresql":
+        return func.json_agg(func.json_build_array(*columns))
+    return func.json_group_array(func.json_array(*columns))
 
 
-def event_rows(session: Session, statement: Select) -> list[SimpleNamespace]:
-    """The events of ``statement`` (a select of :class:`Event`) as plain rows
-    with the attributes of an event, its place, ``actor_links`` (``role``,
-    ``actor``) and ``topic_links`` (``topic``): three statements, and none of
-    the ORM's bookkeeping, which cost more than the queries on a page of 50."""
+def _json_list(value: Any) -> list[Any]:
+    """An aggregate's value as a list (psycopg decodes JSON itself, sqlite3 hands back text)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else json.loads(value)
+
+
+@lru_cache(maxsize=2)
+def _row_columns(dialect: str) -> tuple[Any, ...]:
+    """What a listed event's row holds besides the event: its place, and its
+    actor and topic links as JSON gathered by correlated subqueries on
+    ``events.id`` (built once per dialect)."""
     place = Place.__table__
-    columns = statement.with_only_columns(*Event.__table__.c, *(place.c[n].label(f"place_{n}") for n in _PLACE_COLUMNS))
+    actors = (select(_json_rows(dialect, EventActor.actor_id, EventActor.role,
+                                *(getattr(Actor, n) for n in _ACTOR_COLUMNS)))
+              .join(Actor, Actor.id == EventActor.actor_id).where(EventActor.event_id == Event.id).scalar_subquery())
+    topics = (select(_json_rows(dialect, Topic.id, Topic.slug, Topic.name, Topic.name_en))
+              .join(EventTopic, EventTopic.topic_id == Topic.id).where(EventTopic.event_id == Event.id)
+              .scalar_subquery())
+    return (*Event.__table__.c, *(place.c[n].label(f"place_{n}") for n in _PLACE_COLUMNS),
+            actors.label("actor_links"), topics.label("topic_links"))
+
+
+def event_rows(session: Session, statement: Select, order: Order) -> list[SimpleNamespace]:
+    """The events of ``statement`` (a select of :class:`Event`, ordered and
+    limited in ``order``) as plain rows with the attributes of an event, its
+    place, ``actor_links`` (``role``, ``actor``) and ``topic_links``
+    (``topic``), and none of the ORM's bookkeeping, which cost more than the
+    queries on a page of 50.
+
+    One statement: the page's ids and sort keys first, then, for those rows
+    only, the events, places and links (as JSON)."""
+    key, row_id = order.key, order.id
+    page = statement.with_only_columns(key.label("k"), row_id.label("i")).subquery("page")
+    direction = (lambda c: c.desc()) if order.descending else (lambda c: c.asc())
+    place = Place.__table__
+    rows = session.execute(
+        select(*_row_columns(session.get_bind().dialect.name))
+        .select_from(page).join(Event, Event.id == page.c.i).outerjoin(place, place.c.id == Event.place_id)
+        .order_by(direction(page.c.k), direction(page.c.i)))
     events = []
-    for row in session.execute(columns.outerjoin(place, place.c.id == Event.place_id)):
+    for row in rows:
         data = row._asdict()
         found = SimpleNamespace(id=data["place_id"], **{n: data.pop(f"place_{n}") for n in _PLACE_COLUMNS})
-        events.append(SimpleNamespace(**data, place=found if found.id is not None else None, actor_links=[],
-                                      topic_links=[]))
-    by_id = {event.id: event for event in events}
-    if by_id:
-        actor_links, topic_links = _link_statements()
-        for event_id, actor_id, role, *values in session.execute(actor_links, {"ids": list(by_id)}):
-            by_id[event_id].actor_links.append(SimpleNamespace(actor_id=actor_id, role=role, actor=SimpleNamespace(
-                id=actor_id, **dict(zip(_ACTOR_COLUMNS, values)))))
-        for event_id, topic_id, slug, name, name_en in session.execute(topic_links, {"ids": list(by_id)}):
-            by_id[event_id].topic_links.append(SimpleNamespace(topic_id=topic_id, topic=SimpleNamespace(
-                id=topic_id, slug=slug, name=name, name_en=name_en)))
+        data["place"] = found if found.id is not None else None
+        data["actor_links"] = [
+            SimpleNamespace(actor_id=actor_id, role=role, actor=SimpleNamespace(
+                id=actor_id, **dict(zip(_ACTOR_COLUMNS, values))))
+            for actor_id, role, *values in _json_list(data["actor_links"])]
+        data["topic_links"] = [
+            SimpleNamespace(topic_id=topic_id, topic=SimpleNamespace(id=topic_id, slug=slug, name=name, name_en=name_en))
+            for topic_id, slug, name, name_en in _json_list(data["topic_links"])]
+        events.append(SimpleNamespace(**data))
     return events
 
 
