@@ -617,8 +617,9 @@ def event_rows(session: Session, statement: Select, order: Order) -> list[Simple
         .select_from(page).join(Event, Event.id == page.c.i).outerjoin(place, place.c.id == Event.place_id)
         .order_by(direction(page.c.k), direction(page.c.i)))
     events = []
+    names = tuple(rows.keys())
     for row in rows:
-        data = row._asdict()
+        data = dict(zip(names, row))
         found = SimpleNamespace(id=data["place_id"], **{n: data.pop(f"place_{n}") for n in _PLACE_COLUMNS})
         data["place"] = found if found.id is not None else None
         data["actor_links"] = [
