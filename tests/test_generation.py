@@ -129,3 +129,16 @@ def test_the_memo_keeps_one_token_and_a_bounded_number_of_entries(monkeypatch):
     memo.put("t2", "d", 4)
     assert memo.get("t1", "a") == (False, None)
     assert memo.get("t2", "d") == (True, 4)
+
+
+@pytest.mark.parametrize("method, autocommit", [("GET", True), ("HEAD", True), ("POST", False), ("PATCH", False)])
+def test_reads_on_postgresql_open_no_transaction(app, method, autocommit):
+    """A read's statements need no BEGIN and ROLLBACK round trips; a write keeps its transaction."""
+    from timeline.api.common import session
+
+    with app.test_request_context("/api/v1/events", method=method):
+        dbapi = session().connection().connection.dbapi_connection
+        if get_db(app).dialect == "postgresql":
+            assert dbapi.autocommit is autocommit
+        else:  # pysqlite's own mode, untouched
+            assert dbapi.isolation_level == ""

@@ -29,9 +29,22 @@ class ApiBlueprint(Blueprint):
         return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
 
 
+#: Methods whose requests only read.
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def session() -> Session:
-    """The request's session (removed when the application context ends)."""
-    return get_db().scoped()
+    """The request's session (removed when the application context ends).
+
+    On PostgreSQL a read runs on an autocommit connection: each statement of a
+    read sees the latest commit either way (READ COMMITTED), and the BEGIN and
+    ROLLBACK round trips around it cost more than a page's query (about 1 ms
+    of 4).  SQLite opens no transaction for a read anyway."""
+    scoped = get_db().scoped()
+    if (request.method in READ_METHODS and not scoped.in_transaction()
+            and scoped.get_bind().dialect.name == "postgresql"):
+        scoped.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return scoped
 
 
 def page_limit(args: dict[str, Any]) -> int:
