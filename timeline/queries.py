@@ -19,7 +19,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
@@ -143,14 +143,18 @@ def event_conditions(session: Session, filters: EventFilters) -> list[ColumnElem
     return select_events(session, filters).conditions
 
 
-def _actor_condition(selection: Selection, ids: set[int], filters: EventFilters) -> None:
-    condition = Event.id.in_(_events_of_actors(ids, filters, selection.floor))
+def _link_condition(selection: Selection, owner: InstrumentedAttribute, ids: Set[int], filters: EventFilters,
+                    rank: int) -> None:
+    """Events linked to any of ``ids`` through ``owner`` (``EventActor.actor_id``
+    or ``EventTopic.topic_id``); a lone id also offers its link table's index
+    ``(owner, start_min)`` as a driver of rank ``rank``."""
+    condition = Event.id.in_(_events_linked(owner, ids, filters, selection.floor))
     selection.conditions.append(condition)
     if len(ids) == 1:
-        (actor_id,) = ids
-        selection.drivers.append(Driver(0, EventActor.start_min, EventActor.event_id, (
-            EventActor.actor_id == actor_id,
-            *_date_conditions(EventActor.start_min, EventActor.end_max, filters, selection.floor)),
+        (owner_id,) = ids
+        link = owner.class_
+        selection.drivers.append(Driver(rank, link.start_min, link.event_id, (
+            owner == owner_id, *_date_conditions(link.start_min, link.end_max, filters, selection.floor)),
             condition))
 
 
@@ -170,7 +174,7 @@ def select_events(session: Session, filters: EventFilters) -> Selection:
     if filters.actor_id is not None:
         actor_sets.append({filters.actor_id})
     for ids in actor_sets:
-        _actor_condition(selection, ids, filters)
+        _link_condition(selection, EventActor.actor_id, ids, filters, rank=0)
     narrowed = any(getattr(filters, f.name) not in (None, False, (), []) for f in dataclasses.fields(filters)
                    if f.name not in COUNTED_FILTERS)
     if not narrowed and len(actor_sets) <= 1 and all(len(ids) == 1 for ids in actor_sets):
@@ -178,10 +182,10 @@ def select_events(session: Session, filters: EventFilters) -> Selection:
         selection.actor_id = next(iter(actor_sets[0])) if actor_sets else None
     conditions = selection.conditions
     if filters.topic_id is not None:
-        _topic_condition(selection, {filters.topic_id}, filters)
+        _link_condition(selection, EventTopic.topic_id, {filters.topic_id}, filters, rank=2)
     if filters.topic:
-        _topic_condition(selection, set().union(*_resolve(lookups, "topic", filters.topic, _topic_matches).values()),
-                         filters)
+        _link_condition(selection, EventTopic.topic_id,
+                        set().union(*_resolve(lookups, "topic", filters.topic, _topic_matches).values()), filters, rank=2)
     if filters.location:
         ids = set().union(*_resolve(lookups, "location", filters.location, _place_matches).values())
         conditions.append(Event.place_id.in_(ids))
@@ -202,17 +206,6 @@ def select_events(session: Session, filters: EventFilters) -> Selection:
     conditions.extend(_date_conditions(Event.start_min, Event.end_max, filters, selection.floor))
     _text_conditions(selection, filters.q)
     return selection
-
-
-def _topic_condition(selection: Selection, ids: set[int], filters: EventFilters) -> None:
-    condition = Event.id.in_(_events_of_topics(ids, filters, selection.floor))
-    selection.conditions.append(condition)
-    if len(ids) == 1:
-        (topic_id,) = ids
-        selection.drivers.append(Driver(2, EventTopic.start_min, EventTopic.event_id, (
-            EventTopic.topic_id == topic_id,
-            *_date_conditions(EventTopic.start_min, EventTopic.end_max, filters, selection.floor)),
-            condition))
 
 
 def _first_day_floor(lookups: Lookups, filters: EventFilters) -> dt.date | None:
@@ -249,16 +242,12 @@ def _date_conditions(start: Any, end: Any, filters: EventFilters, floor: dt.date
     return conditions
 
 
-def _events_of_actors(actor_ids: set[int], filters: EventFilters, floor: dt.date | None) -> Select:
-    """Event ids of the actors; the link table carries the span, so the date
-    range narrows the index scan on ``(actor_id, start_min)``."""
-    return select(EventActor.event_id).where(
-        EventActor.actor_id.in_(actor_ids), *_date_conditions(EventActor.start_min, EventActor.end_max, filters, floor))
-
-
-def _events_of_topics(topic_ids: set[int], filters: EventFilters, floor: dt.date | None) -> Select:
-    return select(EventTopic.event_id).where(
-        EventTopic.topic_id.in_(topic_ids), *_date_conditions(EventTopic.start_min, EventTopic.end_max, filters, floor))
+def _events_linked(owner: InstrumentedAttribute, ids: Set[int], filters: EventFilters,
+                   floor: dt.date | None) -> Select:
+    """Event ids linked to ``ids`` through ``owner``; the link table carries the
+    span, so the date range narrows the index scan on ``(owner, start_min)``."""
+    link = owner.class_
+    return select(link.event_id).where(owner.in_(ids), *_date_conditions(link.start_min, link.end_max, filters, floor))
 
 
 def _events_of_articles(session: Session, article_ids: Sequence[int]) -> Select:
