@@ -434,8 +434,10 @@ class Order:
         key, row_id = self.row_attributes or (self.key.key, self.id.key)
         return getattr(row, key), getattr(row, row_id)
 
-    def clauses(self) -> list[Any]:
-        return [self.key.desc(), self.id.desc()] if self.descending else [self.key.asc(), self.id.asc()]
+    def clauses(self, key: Any = None, row_id: Any = None) -> list[Any]:
+        """ORDER BY clauses over ``key`` and ``row_id`` (default: the order's own columns)."""
+        columns = (self.key if key is None else key, self.id if row_id is None else row_id)
+        return [c.desc() for c in columns] if self.descending else [c.asc() for c in columns]
 
     def after(self, key: Any, row_id: Any) -> ColumnElement[bool]:
         pair = tuple_(self.key, self.id)
@@ -597,14 +599,12 @@ def event_rows(session: Session, statement: Select, order: Order) -> list[Simple
 
     One statement: the page's ids and sort keys first, then, for those rows
     only, the events, places and links (as JSON)."""
-    key, row_id = order.key, order.id
-    page = statement.with_only_columns(key.label("k"), row_id.label("i")).subquery("page")
-    direction = (lambda c: c.desc()) if order.descending else (lambda c: c.asc())
+    page = statement.with_only_columns(order.key.label("k"), order.id.label("i")).subquery("page")
     place = Place.__table__
     rows = session.execute(
         select(*_row_columns(session.get_bind().dialect.name))
         .select_from(page).join(Event, Event.id == page.c.i).outerjoin(place, place.c.id == Event.place_id)
-        .order_by(direction(page.c.k), direction(page.c.i)))
+        .order_by(*order.clauses(page.c.k, page.c.i)))
     events = []
     names = tuple(rows.keys())
     for row in rows:

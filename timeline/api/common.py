@@ -40,9 +40,9 @@ def session() -> Session:
     read sees the latest commit either way (READ COMMITTED), and the BEGIN and
     ROLLBACK round trips around it cost more than a page's query (about 1 ms
     of 4).  SQLite opens no transaction for a read anyway."""
-    scoped = get_db().scoped()
-    if (request.method in READ_METHODS and not scoped.in_transaction()
-            and scoped.get_bind().dialect.name == "postgresql"):
+    database = get_db()
+    scoped = database.scoped()
+    if request.method in READ_METHODS and database.dialect == "postgresql" and not scoped.in_transaction():
         scoped.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     return scoped
 
