@@ -499,15 +499,7 @@ class _HTMLReader(HTMLParser):
             return
         if not self.inside:
             return
-        if tag in _BLOCK_TAGS:
-            self.builder.brk(2, position)
-        elif tag in _LINE_TAGS:
-            self.builder.brk(1, position)
-        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
-            self.builder.level = int(tag[1])
-            self.h1_count += tag == "h1"
-        elif tag in ("strong", "b"):
-            self.builder.bold += 1
+        self._element_edge(tag, position, opening=True)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -531,14 +523,23 @@ class _HTMLReader(HTMLParser):
             return
         if not self.inside and tag != self.container:
             return
+        self._element_edge(tag, position, opening=False)
+
+    def _element_edge(self, tag: str, position: int, opening: bool) -> None:
+        """The start or end of an element inside the article: a paragraph or
+        line break at a block or line element, a heading's level, bold text."""
         if tag in _BLOCK_TAGS:
             self.builder.brk(2, position)
         elif tag in _LINE_TAGS:
             self.builder.brk(1, position)
         if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
-            self.builder.level = 0
-        elif tag in ("strong", "b") and self.builder.bold:
-            self.builder.bold -= 1
+            self.builder.level = int(tag[1]) if opening else 0
+            self.h1_count += opening and tag == "h1"
+        elif tag in ("strong", "b"):
+            if opening:
+                self.builder.bold += 1
+            elif self.builder.bold:
+                self.builder.bold -= 1
 
     # text
     def _target(self) -> _Builder | None:
