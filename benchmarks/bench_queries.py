@@ -267,7 +267,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="most requests per class and side")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-datasette", action="store_true")
-    parser.add_argument("--label", help="name of the results file (default: from the URL)")
+    parser.add_argument("--label", help="name of the results file (default: from the URL; with --only, none)")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="run only the classes whose name contains TEXT (repeatable)")
     args = parser.parse_args()
     pin_self(0)
 
@@ -297,6 +299,8 @@ def main() -> None:
             deep_next = datasette_next(datasette_port, path, deep_number)
             stop(datasette_proc)
         classes = build_classes(picked, deep_cursor, deep_next, Path(sqlite_file).stem if sqlite_file else "bench")
+        if args.only:
+            classes = [q for q in classes if any(text in q.name for text in args.only)]
 
         with app.app_context():
             session = get_db(app).session_factory()
@@ -341,6 +345,8 @@ def main() -> None:
         if datasette_proc is not None and datasette_proc.poll() is None:
             stop(datasette_proc)
 
+    if args.only and not args.label:
+        return  # a partial run does not replace the full results
     RESULTS.mkdir(exist_ok=True)
     label = args.label or f"queries-{engine.url.get_backend_name()}-{picked['events']}"
     out = RESULTS / f"{label}.json"

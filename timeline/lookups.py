@@ -77,11 +77,12 @@ class Lookups:
             self._token, self._cacheable = generation.current(self.session)
         return self._token, bool(self._cacheable)
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, key: Hashable, compute: Callable[[], T], remember: bool = True) -> T:
         """``compute()``, or what it gave for ``key`` under the current generation.
-        Errors are not remembered: a name that names nothing is looked up again."""
+        Errors are not remembered: a name that names nothing is looked up again.
+        ``remember=False``: the value depends on more than the vocabulary, compute it."""
         token, cacheable = self._current()
-        if not cacheable or token is None:
+        if not remember or not cacheable or token is None:
             return compute()
         memo = _memo(self.session.get_bind())
         found, value = memo.get(token, key)

@@ -103,6 +103,14 @@ class EventFilters:
     actor_id: int | None = None
     topic_id: int | None = None
 
+    def __post_init__(self) -> None:
+        """Repeated values as tuples, so that equal filters hash alike (they key
+        the statements :func:`event_page` keeps)."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, list):
+                object.__setattr__(self, f.name, tuple(value))
+
 
 def live() -> list[ColumnElement[bool]]:
     """The conditions of an event that is neither merged nor deleted."""
@@ -162,10 +170,10 @@ def _link_condition(selection: Selection, owner: InstrumentedAttribute, ids: Set
 COUNTED_FILTERS = ("actor", "actor_all", "actor_id", "within")
 
 
-def select_events(session: Session, filters: EventFilters) -> Selection:
+def select_events(session: Session, filters: EventFilters, lookups: Lookups | None = None) -> Selection:
     """The conditions of ``filters``, the index ranges that could drive a page,
     and whether the precomputed counts answer for them (no filter, or one actor)."""
-    lookups = Lookups(session)
+    lookups = lookups or Lookups(session)
     selection = Selection(live(), floor=_first_day_floor(lookups, filters))
     actor_sets = []
     if filters.actor:
@@ -415,6 +423,9 @@ def _country_condition(codes: set[str]) -> ColumnElement[bool]:
 
 # --- keyset pages ----------------------------------------------------------------
 
+#: The parameters a page after a cursor binds (:meth:`Order.after`).
+CURSOR_KEY, CURSOR_ID = "cursor_key", "cursor_id"
+
 @dataclass(frozen=True)
 class Order:
     """A sort order over ``(key, id)``, both in the same direction, so that a
@@ -439,9 +450,13 @@ class Order:
         columns = (self.key if key is None else key, self.id if row_id is None else row_id)
         return [c.desc() for c in columns] if self.descending else [c.asc() for c in columns]
 
-    def after(self, key: Any, row_id: Any) -> ColumnElement[bool]:
+    def after(self) -> ColumnElement[bool]:
+        """The rows after a cursor's ``(key, id)``, bound at execution as
+        :data:`CURSOR_KEY` and :data:`CURSOR_ID`, so one statement serves every
+        cursor of a query."""
         pair = tuple_(self.key, self.id)
-        return pair < tuple_(key, row_id) if self.descending else pair > tuple_(key, row_id)
+        bound = tuple_(bindparam(CURSOR_KEY, type_=self.key.type), bindparam(CURSOR_ID, type_=self.id.type))
+        return pair < bound if self.descending else pair > bound
 
 
 def _date_out(value: dt.date) -> str:
@@ -492,30 +507,60 @@ class Page(Generic[T]):
     count_exact: bool | None = None
 
 
-def keyset_page(session: Session, statement: Select, order: Order, *, cursor: str | None, limit: int,
-                count_cap: int | None = None,
-                load: Callable[[Session, Select, Order], list[Any]] = lambda s, statement, _order: list(
-                    s.scalars(statement)),
-                ) -> Page[Any]:
-    """Run ``statement`` (a select of one entity) as a page in ``order``;
-    ``load`` turns the page's statement, ordered and limited, into its rows
-    (default: the entities)."""
-    page: Page[Any] = Page(items=[])
-    if count_cap is not None:
-        page.count, page.count_exact = capped_count(session, statement, count_cap)
-    if cursor:
-        statement = statement.where(order.after(*decode_cursor(order, cursor)))
-    rows = load(session, statement.order_by(*order.clauses()).limit(limit + 1), order)
+#: Runs a page's statement with its parameters and returns its rows.
+Loader = Callable[[Session, Select, Order, dict[str, Any]], list[Any]]
+
+
+def _entities(session: Session, statement: Select, _order: Order, params: dict[str, Any]) -> list[Any]:
+    return list(session.scalars(statement, params))
+
+
+def page_statement(statement: Select, order: Order, *, after_cursor: bool, limit: int) -> Select:
+    """``statement`` as a page in ``order``: ``limit`` rows and one more (which
+    tells whether there is a next page), after the cursor's row when ``after_cursor``."""
+    if after_cursor:
+        statement = statement.where(order.after())
+    return statement.order_by(*order.clauses()).limit(limit + 1)
+
+
+def cursor_params(order: Order, cursor: str | None) -> dict[str, Any]:
+    """The values :meth:`Order.after` binds for ``cursor`` (none without one)."""
+    if not cursor:
+        return {}
+    key, row_id = decode_cursor(order, cursor)
+    return {CURSOR_KEY: key, CURSOR_ID: row_id}
+
+
+def finish_page(page: Page[Any], rows: list[Any], order: Order, limit: int) -> Page[Any]:
+    """``page`` with the first ``limit`` of ``rows`` and the cursor after the last
+    of them when there were more."""
     page.items = rows[:limit]
     if len(rows) > limit:
-        last = page.items[-1]
-        page.next_cursor = encode_cursor(order, *order.row_values(last))
+        page.next_cursor = encode_cursor(order, *order.row_values(page.items[-1]))
     return page
 
 
-def capped_count(session: Session, statement: Select, cap: int) -> tuple[int, bool]:
-    """``(count, exact)``: the number of rows, counting no further than ``cap``."""
-    counted = session.scalar(select(func.count()).select_from(statement.order_by(None).limit(cap + 1).subquery()))
+def keyset_page(session: Session, statement: Select, order: Order, *, cursor: str | None, limit: int,
+                count_cap: int | None = None, load: Loader = _entities) -> Page[Any]:
+    """Run ``statement`` (a select of one entity) as a page in ``order``;
+    ``load`` runs the page's statement, ordered and limited, and returns its rows
+    (default: the entities)."""
+    page: Page[Any] = Page(items=[])
+    if count_cap is not None:
+        page.count, page.count_exact = run_count(session, count_statement(statement, count_cap), count_cap)
+    params = cursor_params(order, cursor)
+    rows = load(session, page_statement(statement, order, after_cursor=bool(cursor), limit=limit), order, params)
+    return finish_page(page, rows, order, limit)
+
+
+def count_statement(statement: Select, cap: int) -> Select:
+    """The number of rows of ``statement``, counting no further than ``cap`` and one more."""
+    return select(func.count()).select_from(statement.order_by(None).limit(cap + 1).subquery())
+
+
+def run_count(session: Session, statement: Select, cap: int) -> tuple[int, bool]:
+    """``(count, exact)`` of a :func:`count_statement`."""
+    counted = session.scalar(statement)
     return (min(counted, cap), counted <= cap)
 
 
@@ -547,12 +592,48 @@ def planned(selection: Selection, order: Order) -> tuple[Select, Order]:
                                           row_attributes=("start_min", "id"))
 
 
+@dataclass(frozen=True)
+class EventPagePlan:
+    """The statements of a page of events, with the order its cursor follows."""
+
+    rows: Select
+    order: Order
+    count: Select | None
+
+
+#: A column over ``events`` outer-joined to ``places`` that gives a page's item, by dialect name.
+ItemColumn = Callable[[str], ColumnElement[Any]]
+
+
 def event_page(session: Session, filters: EventFilters, *, sort: str = "date", cursor: str | None = None,
-               limit: int = 50, count_cap: int | None = None) -> Page[Any]:
+               limit: int = 50, count_cap: int | None = None, item: ItemColumn | None = None) -> Page[Any]:
     """A page of live events matching ``filters``, with their actors, topics and
-    place, as read-only rows (see :func:`event_rows`)."""
-    statement, order = planned(select_events(session, filters), EVENT_ORDERS[sort])
-    return keyset_page(session, statement, order, cursor=cursor, limit=limit, count_cap=count_cap, load=event_rows)
+    place, as read-only rows (see :func:`event_rows`); with ``item``, as rows
+    of that column (``item``) and the sort key and id the cursor is made of.
+
+    The statements are built once per filters, sort, page size, count cap and
+    whether a cursor is given, and kept while the vocabulary they resolved
+    names against is unchanged (:mod:`timeline.lookups`); the cursor's values
+    are bound at execution.  Building a statement and computing the key
+    SQLAlchemy finds its compiled form under cost more than running it."""
+    lookups = Lookups(session)
+    plan = lookups.get(("event page", filters, sort, bool(cursor), limit, count_cap, item),
+                       lambda: _event_page_plan(session, lookups, filters, sort, bool(cursor), limit, count_cap, item),
+                       remember=not filters.article)  # article ids are checked against the articles each time
+    page: Page[Any] = Page(items=[])
+    if count_cap is not None and plan.count is not None:
+        page.count, page.count_exact = run_count(session, plan.count, count_cap)
+    params = cursor_params(plan.order, cursor)
+    rows = event_rows(session, plan.rows, params) if item is None else session.execute(plan.rows, params).all()
+    return finish_page(page, rows, plan.order, limit)
+
+
+def _event_page_plan(session: Session, lookups: Lookups, filters: EventFilters, sort: str, after_cursor: bool,
+                     limit: int, count_cap: int | None, item: ItemColumn | None) -> EventPagePlan:
+    statement, order = planned(select_events(session, filters, lookups), EVENT_ORDERS[sort])
+    rows = event_rows_statement(page_statement(statement, order, after_cursor=after_cursor, limit=limit), order,
+                                session.get_bind().dialect.name, item)
+    return EventPagePlan(rows, order, None if count_cap is None else count_statement(statement, count_cap))
 
 
 _PLACE_COLUMNS = ("slug", "name", "name_en", "kind", "country_code")
@@ -590,21 +671,29 @@ def _row_columns(dialect: str) -> tuple[Any, ...]:
             actors.label("actor_links"), topics.label("topic_links"))
 
 
-def event_rows(session: Session, statement: Select, order: Order) -> list[SimpleNamespace]:
-    """The events of ``statement`` (a select of :class:`Event`, ordered and
-    limited in ``order``) as plain rows with the attributes of an event, its
-    place, ``actor_links`` (``role``, ``actor``) and ``topic_links``
-    (``topic``), and none of the ORM's bookkeeping, which cost more than the
-    queries on a page of 50.
-
-    One statement: the page's ids and sort keys first, then, for those rows
-    only, the events, places and links (as JSON)."""
+def event_rows_statement(statement: Select, order: Order, dialect: str, item: ItemColumn | None = None) -> Select:
+    """The rows of ``statement`` (a select of :class:`Event`, ordered and
+    limited in ``order``) for :func:`event_rows`, or of ``item`` with the
+    cursor's key and id, in one statement: the page's ids and sort keys first,
+    then, for those rows only, the events, places and links (as JSON)."""
     page = statement.with_only_columns(order.key.label("k"), order.id.label("i")).subquery("page")
     place = Place.__table__
-    rows = session.execute(
-        select(*_row_columns(session.get_bind().dialect.name))
-        .select_from(page).join(Event, Event.id == page.c.i).outerjoin(place, place.c.id == Event.place_id)
-        .order_by(*order.clauses(page.c.k, page.c.i)))
+    if item is None:
+        columns = _row_columns(dialect)
+    else:
+        key_name, id_name = order.row_attributes or (order.key.key, order.id.key)
+        columns = (page.c.k.label(key_name), page.c.i.label(id_name), item(dialect).label("item"))
+    return (select(*columns)
+            .select_from(page).join(Event, Event.id == page.c.i).outerjoin(place, place.c.id == Event.place_id)
+            .order_by(*order.clauses(page.c.k, page.c.i)))
+
+
+def event_rows(session: Session, statement: Select, params: dict[str, Any]) -> list[SimpleNamespace]:
+    """The events of an :func:`event_rows_statement` as plain rows with the
+    attributes of an event, its place, ``actor_links`` (``role``, ``actor``)
+    and ``topic_links`` (``topic``), and none of the ORM's bookkeeping, which
+    cost more than the queries on a page of 50."""
+    rows = session.execute(statement, params)
     events = []
     names = tuple(rows.keys())
     for row in rows:

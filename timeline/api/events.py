@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, redirect, url_for
 
 from timeline import queries
 from timeline.api.common import PREFIX, ApiBlueprint, page_limit, session
-from timeline.api.eventjson import event_page_response
+from timeline.api.eventjson import event_page_response, item_json
 from timeline.schemas import EventDetailSchema, EventListArgs, EventPageSchema, Extended, NoArgs, filters_from
 
 blp = ApiBlueprint("events", __name__, url_prefix=f"{PREFIX}/events",
@@ -21,7 +21,7 @@ def event_list(args: dict[str, Any], **resolved: Any) -> Response:
     filters = dataclasses.replace(filters_from(args), **resolved)
     cap = current_app.config.get("API_COUNT_CAP", 10000) if args["count"] else None
     page = queries.event_page(session(), filters, sort=args["sort"], cursor=args.get("cursor"),
-                              limit=page_limit(args), count_cap=cap)
+                              limit=page_limit(args), count_cap=cap, item=item_json)
     return event_page_response(page)
 
 
