@@ -734,12 +734,19 @@ class EventLookup:
     deleted: bool = False
 
 
+#: An event's detail in two statements: the event joined to its place, its few
+#: actor and topic links and what it was merged into, then its mentions with
+#: their articles (joining those too would repeat each article per link).
+_DETAIL_OPTIONS = (joinedload(Event.actor_links).joinedload(EventActor.actor),
+                   joinedload(Event.topic_links).joinedload(EventTopic.topic), joinedload(Event.place),
+                   joinedload(Event.merged_into), selectinload(Event.mentions).joinedload(Mention.article))
+
+
 def find_event(session: Session, public_id: str) -> EventLookup:
     """The live event ``public_id`` with everything about it; a merged event's
     survivor (following merges of merges); or nothing."""
-    event = session.scalar(select(Event).where(Event.public_id == public_id).options(
-        *event_list_options(), selectinload(Event.mentions).joinedload(Mention.article),
-        joinedload(Event.merged_into)))
+    event = session.execute(select(Event).where(Event.public_id == public_id).options(
+        *_DETAIL_OPTIONS)).unique().scalar_one_or_none()
     if event is None:
         return EventLookup()
     if event.merged_into_id is not None:
