@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from fixtures_api import ACTORS, PLACES, TOPICS, api_app, client, dataset  # noqa: F401
+from fixtures_api import ACTORS, PLACES, TOPICS, api_app, client, dataset, statements  # noqa: F401
 from test_api_events import FILTERS, in_country
 
 ACTOR = {a[0]: a for a in ACTORS}
@@ -87,3 +87,14 @@ def test_bad_stats_parameters(client, query, parameter):
     response = client.get(url)
     assert response.status_code == 422
     assert [e["parameter"] for e in response.get_json()["errors"]] == [parameter]
+
+
+@pytest.mark.parametrize("query", ["actor=iran", "topic=trade&type=talks"], ids=["counted", "filtered"])
+def test_facets_cost_one_statement_a_field(client, statements, query):
+    url = f"/api/v1/stats/facets?field=type&field=actor&field=topic&field=country&size=5&{query}"
+    first = client.get(url).get_json()
+    statements.clear()
+    assert client.get(url).get_json() == first
+    # the vocabulary generation, then one statement per field, built once
+    assert len(statements) == 5
+    assert "vocabulary_generation" in statements[0]

@@ -879,23 +879,33 @@ class FacetValue:
 
 def facets(session: Session, filters: EventFilters, field_names: Iterable[str], size: int,
            ) -> dict[str, list[FacetValue]]:
-    """:func:`facet` for several fields, the filters resolved once."""
-    selection = select_events(session, filters)
-    return {name: facet(session, filters, name, size, selection) for name in field_names}
+    """The ``size`` most frequent values of each field among the matching
+    events, most frequent first (ties by value); precomputed with no filter or
+    one actor.  One statement a field, built once per filters, fields and size
+    while the vocabulary is unchanged (as :func:`event_page`'s)."""
+    names = tuple(field_names)
+    lookups = Lookups(session)
+    statements = lookups.get(("facets", filters, names, size),
+                             lambda: _facet_statements(select_events(session, filters, lookups), names, size),
+                             remember=not filters.article)
+    return {name: [FacetValue(*row) for row in session.execute(statement)] for name, statement in statements.items()}
 
 
-def facet(session: Session, filters: EventFilters, field_name: str, size: int,
-          selection: Selection | None = None) -> list[FacetValue]:
-    """The ``size`` most frequent values of ``field_name`` among the matching
-    events, most frequent first (ties by value); precomputed with no filter or one actor."""
-    selection = selection or select_events(session, filters)
+def facet(session: Session, filters: EventFilters, field_name: str, size: int) -> list[FacetValue]:
+    """:func:`facets` of one field."""
+    return facets(session, filters, (field_name,), size)[field_name]
+
+
+def _facet_statements(selection: Selection, field_names: Sequence[str], size: int) -> dict[str, Select]:
+    """Each field's statement of ``(value, name, name_en, count)`` rows."""
     if selection.counted:
-        return _counted_facet(session, selection, field_name, size)
+        return {name: _counted_facet(selection, name, size) for name in field_names}
     matching = select(Event.id).where(*selection.conditions)
-    if field_name == "type":
-        return _type_facet(session, matching, size)
-    if field_name == "country":
-        return _country_facet(session, matching, size)
+    return {name: _type_facet(matching, size) if name == "type" else _country_facet(matching, size)
+            if name == "country" else _linked_facet(matching, name, size) for name in field_names}
+
+
+def _linked_facet(matching: Select, field_name: str, size: int) -> Select:
     link, model, key = {
         "actor": (EventActor.actor_id, Actor, Actor.slug),
         "topic": (EventTopic.topic_id, Topic, Topic.slug),
@@ -903,12 +913,11 @@ def facet(session: Session, filters: EventFilters, field_name: str, size: int,
     }[field_name]
     owner = link.class_.event_id if link.class_ is not Event else Event.id
     n = func.count(func.distinct(owner)).label("n")
-    statement = (select(key, model.name, model.name_en, n)
-                 .select_from(link.class_).join(model, model.id == link)
-                 .where(owner.in_(matching))
-                 .group_by(model.id, key, model.name, model.name_en)
-                 .order_by(n.desc(), key).limit(size))
-    return [FacetValue(*row) for row in session.execute(statement)]
+    return (select(key, model.name, model.name_en, n)
+            .select_from(link.class_).join(model, model.id == link)
+            .where(owner.in_(matching))
+            .group_by(model.id, key, model.name, model.name_en)
+            .order_by(n.desc(), key).limit(size))
 
 
 def _counted(selection: Selection, field_name: str) -> list[ColumnElement[bool]]:
@@ -918,42 +927,40 @@ def _counted(selection: Selection, field_name: str) -> list[ColumnElement[bool]]
             EventCount.n > 0]
 
 
-def _counted_facet(session: Session, selection: Selection, field_name: str, size: int) -> list[FacetValue]:
+def _counted_facet(selection: Selection, field_name: str, size: int) -> Select:
     n = EventCount.n
-    if field_name in ("type", "country"):
-        rows = session.execute(select(EventCount.value, n).where(*_counted(selection, field_name))
-                               .order_by(n.desc(), EventCount.value).limit(size)).all()
-        return _country_names(session, rows) if field_name == "country" else [
-            FacetValue(value, None, None, count) for value, count in rows]
-    # The size-th largest count first, so only the rows at or above it (ties
-    # included) are joined to their names: a popular actor has thousands of counterparts.
     counted = _counted(selection, field_name)
+    if field_name in ("type", "country"):
+        top = select(EventCount.value, n).where(*counted).order_by(n.desc(), EventCount.value).limit(size)
+        return _country_names(top.subquery()) if field_name == "country" else \
+            top.with_only_columns(EventCount.value, literal(None), literal(None), n)
+    # Only the rows at or above the size-th largest count (ties included) are
+    # joined to their names: a popular actor has thousands of counterparts.
     top = select(n).where(*counted).order_by(n.desc()).limit(size).subquery()
-    least = session.scalar(select(func.min(top.c.n)))
-    if least is None:
-        return []
+    least = select(func.min(top.c.n)).scalar_subquery()
     model = {"actor": Actor, "topic": Topic, "location": Place}[field_name]
-    statement = (select(model.slug, model.name, model.name_en, n)
-                 .join(model, model.id == cast(EventCount.value, Integer))
-                 .where(*counted, n >= least).order_by(n.desc(), model.slug).limit(size))
-    return [FacetValue(*row) for row in session.execute(statement)]
+    return (select(model.slug, model.name, model.name_en, n)
+            .join(model, model.id == cast(EventCount.value, Integer))
+            .where(*counted, n >= least).order_by(n.desc(), model.slug).limit(size))
 
 
-def _country_names(session: Session, rows: Sequence[Any]) -> list[FacetValue]:
-    """``(code, count)`` rows named after the country actor with that code."""
-    names = dict(((code, (name, name_en)) for code, name, name_en in session.execute(
-        select(Actor.code, Actor.name, Actor.name_en).where(Actor.code.in_([r[0] for r in rows]))))) if rows else {}
-    return [FacetValue(code, *names.get(code, (None, None)), count) for code, count in rows]
+def _country_names(counts: Any) -> Select:
+    """``(code, count)`` rows (a subquery, in order) named after the actor with that code."""
+    coded = aliased(Actor)  # not the name lookups' own copy of the table
+    named = (select(coded.id).where(coded.code == counts.c[0]).order_by(coded.id).limit(1)
+             .correlate(counts).scalar_subquery())
+    return (select(counts.c[0], select(Actor.name).where(Actor.id == named).scalar_subquery(),
+                   select(Actor.name_en).where(Actor.id == named).scalar_subquery(), counts.c[1])
+            .order_by(counts.c[1].desc(), counts.c[0]))
 
 
-def _type_facet(session: Session, matching: Select, size: int) -> list[FacetValue]:
+def _type_facet(matching: Select, size: int) -> Select:
     n = func.count().label("n")
-    rows = session.execute(select(Event.type, n).where(Event.id.in_(matching))
-                           .group_by(Event.type).order_by(n.desc(), Event.type).limit(size))
-    return [FacetValue(value, None, None, count) for value, count in rows]
+    return (select(Event.type, literal(None), literal(None), n).where(Event.id.in_(matching))
+            .group_by(Event.type).order_by(n.desc(), Event.type).limit(size))
 
 
-def _country_facet(session: Session, matching: Select, size: int) -> list[FacetValue]:
+def _country_facet(matching: Select, size: int) -> Select:
     """Countries of the events' actors (a country's own code, or a person's or
     body's country) and places; an event counts once per country."""
     pairs = union_all(
@@ -965,9 +972,8 @@ def _country_facet(session: Session, matching: Select, size: int) -> list[FacetV
         .where(Place.country_code.is_not(None)),
     ).subquery()
     n = func.count(func.distinct(pairs.c.event_id)).label("n")
-    rows = session.execute(select(pairs.c.code, n).where(pairs.c.event_id.in_(matching))
-                           .group_by(pairs.c.code).order_by(n.desc(), pairs.c.code).limit(size)).all()
-    return _country_names(session, rows)
+    return _country_names(select(pairs.c.code, n).where(pairs.c.event_id.in_(matching))
+                          .group_by(pairs.c.code).order_by(n.desc(), pairs.c.code).limit(size).subquery())
 
 
 # --- actors, topics, places, articles -----------------------------------------------------
