@@ -26,7 +26,8 @@ from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
-    ColumnElement, Integer, Select, bindparam, cast, exists, func, literal, or_, select, tuple_, union_all,
+    ColumnElement, Integer, Select, bindparam, cast, exists, func, literal, literal_column, or_, select, tuple_,
+    union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, joinedload, selectinload
 
@@ -520,7 +521,10 @@ def page_statement(statement: Select, order: Order, *, after_cursor: bool, limit
     tells whether there is a next page), after the cursor's row when ``after_cursor``."""
     if after_cursor:
         statement = statement.where(order.after())
-    return statement.order_by(*order.clauses()).limit(limit + 1)
+    # The limit is written into the SQL, not bound: with it bound, PostgreSQL
+    # prices a generic plan as if the walk could read a tenth of the table, so
+    # a text search was planned again on every run (about 1 ms of 5).
+    return statement.order_by(*order.clauses()).limit(literal_column(str(int(limit) + 1)))
 
 
 def cursor_params(order: Order, cursor: str | None) -> dict[str, Any]:
