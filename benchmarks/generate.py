@@ -285,9 +285,9 @@ def _load_events(loader: Loader, corpus: Corpus, first: int, size: int, article_
                        round(rng.uniform(0.3, 0.95), 2), None, "synthetic", "auto", merged, deleted, 1,
                        stamp, stamp + dt.timedelta(seconds=event_id)))
         for rank, actor in enumerate(actors):
-            actor_links.append((event_id, actor + 1, ROLES[min(rank, 3)] if rank else "agent", start, end))
+            actor_links.append((event_id, actor + 1, ROLES[min(rank, 3)] if rank else "agent", slug, start, end))
         for topic in corpus.event_topics():
-            topic_links.append((event_id, topic + 1, start, end))
+            topic_links.append((event_id, topic + 1, slug, start, end))
         quotes = []
         for index in range(weighted(rng, [(1, 40), (2, 25), (3, 15), (4, 10), (5, 10)])):
             quote = corpus.quote(names, start)
@@ -300,8 +300,8 @@ def _load_events(loader: Loader, corpus: Corpus, first: int, size: int, article_
                            "date_source", "date_text", "place_id", "confidence", "speech", "extractor_version",
                            "review_state", "merged_into_id", "deleted_at", "row_version", "created_at",
                            "updated_at"], events)
-    loader.load("event_actors", ["event_id", "actor_id", "role", "start_min", "end_max"], actor_links)
-    loader.load("event_topics", ["event_id", "topic_id", "start_min", "end_max"], topic_links)
+    loader.load("event_actors", ["event_id", "actor_id", "role", "type", "start_min", "end_max"], actor_links)
+    loader.load("event_topics", ["event_id", "topic_id", "type", "start_min", "end_max"], topic_links)
     loader.load("mentions", ["event_id", "article_id", "quote", "start_offset", "end_offset", "created_at"], mentions)
     terms.sort(key=lambda row: row[0])
     loader.load("event_terms", ["term", "start_min", "event_id"], terms)

@@ -274,7 +274,7 @@ def test_check_reports_orphans_and_broken_references(migrated_app):
     failed = [line for line in found.stdout.splitlines() if line.startswith("FAIL")]
     expected = ["FAIL  mentions.event_id names a missing events row: 1 (999999)",
                 "FAIL  events.merged_into_id names a missing events row: 1 (888888)",
-                "FAIL  event_actors rows whose dates differ from their event's: "]
+                "FAIL  event_actors rows whose type or dates differ from their event's: "]
     if database.dialect == "sqlite":
         expected = ["FAIL  SQLite foreign_key_check: "] + expected
     assert len(failed) == len(expected)

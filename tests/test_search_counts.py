@@ -229,7 +229,10 @@ def test_facets_and_histogram_of_one_actor_follow_writes(world):
 @pytest.mark.parametrize("filters, index", [
     ({"actor": ["usa"]}, "ix_event_actors_actor_start"),
     ({"actor": ["usa"], "date_from": D(2021, 1, 1), "date_to": D(2024, 12, 31)}, "ix_event_actors_actor_start"),
-    ({"topic": ["iran-nuclear"], "type": ["talks"]}, "ix_event_topics_topic_start"),
+    ({"topic": ["iran-nuclear"]}, "ix_event_topics_topic_start"),
+    ({"topic": ["iran-nuclear"], "type": ["talks"]}, "ix_event_topics_topic_type_start"),
+    ({"actor": ["usa"], "type": ["talks"], "date_from": D(2021, 1, 1)}, "ix_event_actors_actor_type_start"),
+    ({"topic": ["iran-nuclear"], "type": ["talks", "summit"]}, "ix_event_topics_topic_start"),
     ({"q": "伊朗"}, "pk_event_terms"),
 ])
 @pytest.mark.parametrize("sort", ["date", "-date"])
@@ -265,3 +268,31 @@ def test_a_page_walks_its_filters_index_in_order(searchable, filters, index, sor
     plan = [step for _node, _parent, step in steps]
     assert any(index in step or (index == "pk_event_terms" and "event_terms USING PRIMARY KEY" in step)
                for step in plan), plan
+
+
+def test_links_repeat_their_events_type_and_span_through_every_write(world):
+    """New links, links added by event id alone, and an event whose type or
+    dates change: every link carries the event's type, first and last day."""
+    db = get_db(world)
+
+    def copies(session):
+        rows = session.execute(select(EventActor.event_id, EventActor.type, EventActor.start_min, EventActor.end_max)
+                               .union_all(select(EventTopic.event_id, EventTopic.type, EventTopic.start_min,
+                                                 EventTopic.end_max))).all()
+        events = {e.id: (e.type, e.start_min, e.end_max) for e in session.scalars(select(Event))}
+        return sorted((event_id, (kind, start, end), events[event_id]) for event_id, kind, start, end in rows)
+
+    with db.session() as session:
+        usa, iran, topic = (session.scalar(select(m).where(m.slug == s))
+                            for m, s in ((Actor, "usa"), (Actor, "irn"), (Topic, "iran-nuclear")))
+        make_event(session, 1, "谈判", D(2026, 2, 6), actors=[usa], topics=[topic])
+        session.flush()
+        session.add(EventActor(event_id=1, actor_id=iran.id, role="counterpart"))
+    with db.session() as session:
+        event = session.get(Event, 1)
+        event.type, event.start_min, event.end_max = "summit", D(2026, 3, 1), D(2026, 3, 2)
+    with db.session() as session:
+        rows = copies(session)
+        assert len(rows) == 3
+        assert [link for _id, link, _own in rows] == [("summit", D(2026, 3, 1), D(2026, 3, 2))] * 3
+        assert all(link == own for _id, link, own in rows)

@@ -134,8 +134,6 @@ def set_field(session: Session, event: Event, name: str, value: Any) -> None:
         event.start_min = dt.date.fromisoformat(value["start_min"])
         event.end_max = dt.date.fromisoformat(value["end_max"])
         event.precision, event.date_source, event.date_text = value["precision"], value["date_source"], value["date_text"]
-        for link in (*event.actor_links, *event.topic_links):
-            link.start_min, link.end_max = event.start_min, event.end_max
     elif name == "place":
         event.place = session.scalar(select(Place).where(Place.slug == value)) if value is not None else None
     elif name == "actors":
@@ -155,8 +153,7 @@ def _set_actors(session: Session, event: Event, wanted: Sequence[tuple[str, str]
         else:
             link.role = roles.pop(link.actor_id)
     for actor_id, role in roles.items():
-        event.actor_links.append(EventActor(actor_id=actor_id, role=role, start_min=event.start_min,
-                                            end_max=event.end_max))
+        event.actor_links.append(EventActor(actor_id=actor_id, role=role))
 
 
 def _set_topics(session: Session, event: Event, slugs: Sequence[str]) -> None:
@@ -166,7 +163,7 @@ def _set_topics(session: Session, event: Event, slugs: Sequence[str]) -> None:
             event.topic_links.remove(link)
         wanted.discard(link.topic_id)
     for topic_id in sorted(wanted):
-        event.topic_links.append(EventTopic(topic_id=topic_id, start_min=event.start_min, end_max=event.end_max))
+        event.topic_links.append(EventTopic(topic_id=topic_id))
 
 
 # --- reading an edit request --------------------------------------------------------
@@ -329,14 +326,12 @@ def merge_events(session: Session, absorbed: Event, survivor: Event, who: str) -
     actors = [[link.actor.slug, link.role] for link in absorbed.actor_links if link.actor_id not in have_actors]
     for link in absorbed.actor_links:
         if link.actor_id not in have_actors:
-            survivor.actor_links.append(EventActor(actor_id=link.actor_id, role=link.role,
-                                                   start_min=survivor.start_min, end_max=survivor.end_max))
+            survivor.actor_links.append(EventActor(actor_id=link.actor_id, role=link.role))
     have_topics = {link.topic_id for link in survivor.topic_links}
     topics = sorted(link.topic.slug for link in absorbed.topic_links if link.topic_id not in have_topics)
     for link in absorbed.topic_links:
         if link.topic_id not in have_topics:
-            survivor.topic_links.append(EventTopic(topic_id=link.topic_id, start_min=survivor.start_min,
-                                                   end_max=survivor.end_max))
+            survivor.topic_links.append(EventTopic(topic_id=link.topic_id))
     place = None
     if survivor.place_id is None and absorbed.place is not None:
         survivor.place, place = absorbed.place, absorbed.place.slug
@@ -362,10 +357,8 @@ def split_event(session: Session, event: Event, quotes: Sequence[tuple[int, int]
                 precision=event.precision, status=event.status, date_source=event.date_source,
                 date_text=event.date_text, place=event.place, confidence=event.confidence, speech=event.speech,
                 extractor_version=event.extractor_version, review_state=event.review_state)
-    new.actor_links = [EventActor(actor_id=link.actor_id, role=link.role, start_min=event.start_min,
-                                  end_max=event.end_max) for link in event.actor_links]
-    new.topic_links = [EventTopic(topic_id=link.topic_id, start_min=event.start_min, end_max=event.end_max)
-                       for link in event.topic_links]
+    new.actor_links = [EventActor(actor_id=link.actor_id, role=link.role) for link in event.actor_links]
+    new.topic_links = [EventTopic(topic_id=link.topic_id) for link in event.topic_links]
     session.add(new)
     session.flush()
     moved = _move_mentions(chosen, new)
@@ -512,8 +505,7 @@ def merge_actors(session: Session, absorbed: Actor, survivor: Actor, who: str) -
         EventActor.actor_id == survivor.id, EventActor.event_id.in_(event_ids))))
     for link in links:
         if link.event_id not in linked:
-            session.add(EventActor(event_id=link.event_id, actor_id=survivor.id, role=link.role,
-                                   start_min=link.start_min, end_max=link.end_max))
+            session.add(EventActor(event_id=link.event_id, actor_id=survivor.id, role=link.role))
         session.delete(link)
     held = {a.normalized for a in survivor.aliases}
     names = [(a.alias, a.normalized) for a in absorbed.aliases] + \

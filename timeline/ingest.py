@@ -373,11 +373,9 @@ def _link(stored: Event, actors: list[tuple[Actor, str]], topics: list[Topic]) -
     for actor, role in actors:
         if actor.id not in have_actors:
             have_actors.add(actor.id)
-            stored.actor_links.append(EventActor(actor_id=actor.id, role=role,
-                                                 start_min=stored.start_min, end_max=stored.end_max))
+            stored.actor_links.append(EventActor(actor_id=actor.id, role=role))
     have_topics = {link.topic_id for link in stored.topic_links}
     for topic in topics:
         if topic.id not in have_topics:
             have_topics.add(topic.id)
-            stored.topic_links.append(EventTopic(topic_id=topic.id, start_min=stored.start_min,
-                                                 end_max=stored.end_max))
+            stored.topic_links.append(EventTopic(topic_id=topic.id))

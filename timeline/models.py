@@ -2,8 +2,10 @@
 
 Dates are stored as real bounds (``start_min``/``end_max``) with a precision, so
 "events between A and B" is an index range scan.  The actor and topic link
-tables repeat the event's bounds so "events of actor X between A and B, by date"
-is one range scan over ``(actor_id, start_min)`` with no join to sort on.
+tables repeat the event's type and bounds (:data:`LINK_COPIES`, kept by a flush
+hook) so "events of actor X between A and B, by date" is one range scan over
+``(actor_id, start_min)`` with no join to sort on, and "talks of actor X…" one
+over ``(actor_id, type, start_min)``.
 """
 from __future__ import annotations
 
@@ -28,7 +30,9 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
 
 from timeline.db import Base
 
@@ -244,18 +248,20 @@ class Mention(Base):
 
 
 class EventActor(Base):
-    """Event ↔ actor with a role; carries the event's bounds for ordered range scans."""
+    """Event ↔ actor with a role; carries the event's type and bounds for ordered range scans."""
 
     __tablename__ = "event_actors"
     __table_args__ = (
         CheckConstraint(_in("role", ROLES), name="role"),
         # end_max too: a date range filters along the index without reading the rows
         Index("ix_event_actors_actor_start", "actor_id", "start_min", "event_id", "end_max"),
+        Index("ix_event_actors_actor_type_start", "actor_id", "type", "start_min", "event_id", "end_max"),
     )
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), default="agent")
+    type: Mapped[str] = mapped_column(String(32))
     start_min: Mapped[dt.date] = mapped_column(Date)
     end_max: Mapped[dt.date] = mapped_column(Date)
 
@@ -264,13 +270,16 @@ class EventActor(Base):
 
 
 class EventTopic(Base):
-    """Event ↔ topic; carries the event's bounds for ordered range scans."""
+    """Event ↔ topic; carries the event's type and bounds for ordered range scans."""
 
     __tablename__ = "event_topics"
-    __table_args__ = (Index("ix_event_topics_topic_start", "topic_id", "start_min", "event_id", "end_max"),)
+    __table_args__ = (Index("ix_event_topics_topic_start", "topic_id", "start_min", "event_id", "end_max"),
+                      Index("ix_event_topics_topic_type_start", "topic_id", "type", "start_min", "event_id",
+                            "end_max"))
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
     start_min: Mapped[dt.date] = mapped_column(Date)
     end_max: Mapped[dt.date] = mapped_column(Date)
 
@@ -412,3 +421,30 @@ class ActorRedirect(Base):
 import timeline.derived  # noqa: E402,F401  (its flush hooks keep event_terms and event_counts exact)
 import timeline.changes  # noqa: E402,F401  (its flush and commit hooks write the change feed)
 import timeline.generation  # noqa: E402,F401  (create_all installs its triggers)
+
+
+#: What an actor or topic link repeats of its event.
+LINK_COPIES = ("type", "start_min", "end_max")
+
+
+def _copy_to_link(source: Event, link: EventActor | EventTopic) -> None:
+    for name in LINK_COPIES:
+        value = getattr(source, name)
+        if getattr(link, name) != value:
+            setattr(link, name, value)
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _copy_to_links(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    """Every new link gets its event's :data:`LINK_COPIES`, and every event
+    whose copied fields changed passes them on to its links: no writer sets them."""
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, (EventActor, EventTopic)):
+            # a pending link added by event_id alone does not load its event
+            source = obj.event if obj.event is not None else session.get(Event, obj.event_id)
+            if source is not None:
+                _copy_to_link(source, obj)
+        elif isinstance(obj, Event) and (obj in session.new or any(
+                inspect(obj).attrs[name].history.has_changes() for name in LINK_COPIES)):
+            for link in (*obj.actor_links, *obj.topic_links):
+                _copy_to_link(obj, link)

@@ -167,12 +167,12 @@ CHECKS: tuple[Check, ...] = (
           "SELECT a.id FROM articles a JOIN articles o ON o.id = a.duplicate_of_id WHERE o.duplicate_of_id IS NOT NULL"),
     Check("near-duplicate articles with mentions of their own",
           "SELECT DISTINCT a.id FROM articles a JOIN mentions m ON m.article_id = a.id WHERE a.outcome = 'duplicate'"),
-    Check("event_actors rows whose dates differ from their event's",
+    Check("event_actors rows whose type or dates differ from their event's",
           "SELECT l.event_id FROM event_actors l JOIN events e ON e.id = l.event_id "
-          "WHERE l.start_min <> e.start_min OR l.end_max <> e.end_max"),
-    Check("event_topics rows whose dates differ from their event's",
+          "WHERE l.type <> e.type OR l.start_min <> e.start_min OR l.end_max <> e.end_max"),
+    Check("event_topics rows whose type or dates differ from their event's",
           "SELECT l.event_id FROM event_topics l JOIN events e ON e.id = l.event_id "
-          "WHERE l.start_min <> e.start_min OR l.end_max <> e.end_max"),
+          "WHERE l.type <> e.type OR l.start_min <> e.start_min OR l.end_max <> e.end_max"),
 )
 
 #: Offending ids shown per check.

@@ -156,14 +156,16 @@ def _link_condition(selection: Selection, owner: InstrumentedAttribute, ids: Set
                     rank: int) -> None:
     """Events linked to any of ``ids`` through ``owner`` (``EventActor.actor_id``
     or ``EventTopic.topic_id``); a lone id also offers its link table's index
-    ``(owner, start_min)`` as a driver of rank ``rank``."""
+    ``(owner, start_min)`` as a driver of rank ``rank``, or, with one type,
+    ``(owner, type, start_min)``: the links repeat their event's type."""
     condition = Event.id.in_(_events_linked(owner, ids, filters, selection.floor))
     selection.conditions.append(condition)
     if len(ids) == 1:
         (owner_id,) = ids
         link = owner.class_
+        typed = (link.type == filters.type[0],) if len(filters.type) == 1 else ()
         selection.drivers.append(Driver(rank, link.start_min, link.event_id, (
-            owner == owner_id, *_date_conditions(link.start_min, link.end_max, filters, selection.floor)),
+            owner == owner_id, *typed, *_date_conditions(link.start_min, link.end_max, filters, selection.floor)),
             condition))
 
 
