@@ -21,7 +21,9 @@ def test_database_page_bodies_equal_the_schema_dump(api_app, dataset):
             rows = queries.event_page(session, EventFilters(), cursor=cursor, limit=40, count_cap=10000)
             texts = queries.event_page(session, EventFilters(), cursor=cursor, limit=40, count_cap=10000,
                                        item=item_json)
-            fast = json.loads(event_page_text(texts))
+            text = event_page_text(texts)
+            assert text.startswith('{"next":') and '"items":[' in text  # compact, as Flask writes the others
+            fast = json.loads(text)
             slow = EventPageSchema().dump(page_body(rows))
             assert json.dumps(fast, ensure_ascii=False) == json.dumps(slow, ensure_ascii=False)
             assert texts.next_cursor == rows.next_cursor

@@ -125,7 +125,8 @@ def event_page_text(page: Page[Any]) -> str:
     """The body of ``page`` (rows of ``item_json`` texts as ``item``):
     ``EventPageSchema().dump(page_body(page))`` as text."""
     body = page_body(page, [])
-    head = json.dumps({"next": body["next"], "next_url": body["next_url"]}, ensure_ascii=False)[:-1]
+    head = json.dumps({"next": body["next"], "next_url": body["next_url"]}, ensure_ascii=False,
+                      separators=(",", ":"))[:-1]  # compact, as the other bodies are
     items = ",".join(row.item for row in page.items)
     tail = "".join(f',"{name}":{json.dumps(body[name])}' for name in ("count", "count_exact") if name in body)
     return f'{head},"items":[{items}]{tail}}}'
