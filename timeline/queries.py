@@ -112,6 +112,12 @@ class EventFilters:
             if isinstance(value, list):
                 object.__setattr__(self, f.name, tuple(value))
 
+    def vocabulary_only(self) -> bool:
+        """Whether what these filters select is built from the vocabulary alone,
+        so statements built for them may be kept under its generation: article
+        ids are checked against the articles on every use."""
+        return not self.article
+
 
 def live() -> list[ColumnElement[bool]]:
     """The conditions of an event that is neither merged nor deleted."""
@@ -444,8 +450,12 @@ class Order:
     #: The row's attributes that hold the key and id, when ``key`` and ``id`` are another table's copies.
     row_attributes: tuple[str, str] | None = None
 
+    def row_names(self) -> tuple[str, str]:
+        """The attributes of a row that hold its key and id."""
+        return self.row_attributes or (self.key.key, self.id.key)
+
     def row_values(self, row: Any) -> tuple[Any, Any]:
-        key, row_id = self.row_attributes or (self.key.key, self.id.key)
+        key, row_id = self.row_names()
         return getattr(row, key), getattr(row, row_id)
 
     def clauses(self, key: Any = None, row_id: Any = None) -> list[Any]:
@@ -510,14 +520,6 @@ class Page(Generic[T]):
     count_exact: bool | None = None
 
 
-#: Runs a page's statement with its parameters and returns its rows.
-Loader = Callable[[Session, Select, Order, dict[str, Any]], list[Any]]
-
-
-def _entities(session: Session, statement: Select, _order: Order, params: dict[str, Any]) -> list[Any]:
-    return list(session.scalars(statement, params))
-
-
 def page_statement(statement: Select, order: Order, *, after_cursor: bool, limit: int) -> Select:
     """``statement`` as a page in ``order``: ``limit`` rows and one more (which
     tells whether there is a next page), after the cursor's row when ``after_cursor``."""
@@ -547,15 +549,13 @@ def finish_page(page: Page[Any], rows: list[Any], order: Order, limit: int) -> P
 
 
 def keyset_page(session: Session, statement: Select, order: Order, *, cursor: str | None, limit: int,
-                count_cap: int | None = None, load: Loader = _entities) -> Page[Any]:
-    """Run ``statement`` (a select of one entity) as a page in ``order``;
-    ``load`` runs the page's statement, ordered and limited, and returns its rows
-    (default: the entities)."""
+                count_cap: int | None = None) -> Page[Any]:
+    """Run ``statement`` (a select of one entity) as a page of entities in ``order``."""
     page: Page[Any] = Page(items=[])
     if count_cap is not None:
         page.count, page.count_exact = run_count(session, count_statement(statement, count_cap), count_cap)
-    params = cursor_params(order, cursor)
-    rows = load(session, page_statement(statement, order, after_cursor=bool(cursor), limit=limit), order, params)
+    rows = list(session.scalars(page_statement(statement, order, after_cursor=bool(cursor), limit=limit),
+                                cursor_params(order, cursor)))
     return finish_page(page, rows, order, limit)
 
 
@@ -625,9 +625,9 @@ def event_page(session: Session, filters: EventFilters, *, sort: str = "date", c
     lookups = Lookups(session)
     plan = lookups.get(("event page", filters, sort, bool(cursor), limit, count_cap, item),
                        lambda: _event_page_plan(session, lookups, filters, sort, bool(cursor), limit, count_cap, item),
-                       remember=not filters.article)  # article ids are checked against the articles each time
+                       remember=filters.vocabulary_only())
     page: Page[Any] = Page(items=[])
-    if count_cap is not None and plan.count is not None:
+    if plan.count is not None:  # built when count_cap is given
         page.count, page.count_exact = run_count(session, plan.count, count_cap)
     params = cursor_params(plan.order, cursor)
     rows = event_rows(session, plan.rows, params) if item is None else \
@@ -688,7 +688,7 @@ def event_rows_statement(statement: Select, order: Order, dialect: str, item: It
     if item is None:
         columns = _row_columns(dialect)
     else:
-        key_name, id_name = order.row_attributes or (order.key.key, order.id.key)
+        key_name, id_name = order.row_names()
         columns = (page.c.k.label(key_name), page.c.i.label(id_name), item(dialect).label("item"))
     return (select(*columns)
             .select_from(page).join(Event, Event.id == page.c.i).outerjoin(place, place.c.id == Event.place_id)
@@ -896,7 +896,7 @@ def facets(session: Session, filters: EventFilters, field_names: Iterable[str], 
     lookups = Lookups(session)
     statements = lookups.get(("facets", filters, names, size),
                              lambda: _facet_statements(select_events(session, filters, lookups), names, size),
-                             remember=not filters.article)
+                             remember=filters.vocabulary_only())
     return {name: [FacetValue(*row) for row in session.execute(statement)] for name, statement in statements.items()}
 
 
@@ -955,11 +955,11 @@ def _counted_facet(selection: Selection, field_name: str, size: int) -> Select:
 
 def _country_names(counts: Any) -> Select:
     """``(code, count)`` rows (a subquery, in order) named after the actor with that code."""
-    coded = aliased(Actor)  # not the name lookups' own copy of the table
+    coded = aliased(Actor)  # not the joined copy of the table
     named = (select(coded.id).where(coded.code == counts.c[0]).order_by(coded.id).limit(1)
              .correlate(counts).scalar_subquery())
-    return (select(counts.c[0], select(Actor.name).where(Actor.id == named).scalar_subquery(),
-                   select(Actor.name_en).where(Actor.id == named).scalar_subquery(), counts.c[1])
+    return (select(counts.c[0], Actor.name, Actor.name_en, counts.c[1])
+            .select_from(counts).outerjoin(Actor, Actor.id == named)
             .order_by(counts.c[1].desc(), counts.c[0]))
 
 
