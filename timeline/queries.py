@@ -34,6 +34,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, joinedload, 
 from timeline.dateformat import last_day_of_month
 from timeline.lookups import Lookups
 from timeline.search import word_keys
+from timeline.sqljson import JsonSQL, as_list
 from timeline.models import (
     Actor,
     ActorAlias,
@@ -647,31 +648,16 @@ _PLACE_COLUMNS = ("slug", "name", "name_en", "kind", "country_code")
 _ACTOR_COLUMNS = ("slug", "name", "name_en", "kind", "code", "country_code")
 
 
-def _json_rows(dialect: str, *columns: Any) -> Any:
-    """An aggregate of ``columns`` as a JSON array of arrays (SQLite's and
-    PostgreSQL's spellings); an empty group gives ``[]`` or NULL."""
-    if dialect == "postgresql":
-        return func.json_agg(func.json_build_array(*columns))
-    return func.json_group_array(func.json_array(*columns))
-
-
-def _json_list(value: Any) -> list[Any]:
-    """An aggregate's value as a list (psycopg decodes JSON itself, sqlite3 hands back text)."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else json.loads(value)
-
-
 @lru_cache(maxsize=2)
 def _row_columns(dialect: str) -> tuple[Any, ...]:
     """What a listed event's row holds besides the event: its place, and its
     actor and topic links as JSON gathered by correlated subqueries on
     ``events.id`` (built once per dialect)."""
     place = Place.__table__
-    actors = (select(_json_rows(dialect, EventActor.actor_id, EventActor.role,
-                                *(getattr(Actor, n) for n in _ACTOR_COLUMNS)))
+    sql = JsonSQL(dialect)
+    actors = (select(sql.rows(EventActor.actor_id, EventActor.role, *(getattr(Actor, n) for n in _ACTOR_COLUMNS)))
               .join(Actor, Actor.id == EventActor.actor_id).where(EventActor.event_id == Event.id).scalar_subquery())
-    topics = (select(_json_rows(dialect, Topic.id, Topic.slug, Topic.name, Topic.name_en))
+    topics = (select(sql.rows(Topic.id, Topic.slug, Topic.name, Topic.name_en))
               .join(EventTopic, EventTopic.topic_id == Topic.id).where(EventTopic.event_id == Event.id)
               .scalar_subquery())
     return (*Event.__table__.c, *(place.c[n].label(f"place_{n}") for n in _PLACE_COLUMNS),
@@ -712,10 +698,10 @@ def event_rows(session: Session, statement: Select, params: dict[str, Any]) -> l
         data["actor_links"] = [
             SimpleNamespace(actor_id=actor_id, role=role, actor=SimpleNamespace(
                 id=actor_id, **dict(zip(_ACTOR_COLUMNS, values))))
-            for actor_id, role, *values in _json_list(data["actor_links"])]
+            for actor_id, role, *values in as_list(data["actor_links"])]
         data["topic_links"] = [
             SimpleNamespace(topic_id=topic_id, topic=SimpleNamespace(id=topic_id, slug=slug, name=name, name_en=name_en))
-            for topic_id, slug, name, name_en in _json_list(data["topic_links"])]
+            for topic_id, slug, name, name_en in as_list(data["topic_links"])]
         events.append(SimpleNamespace(**data))
     return events
 
