@@ -436,10 +436,13 @@ def _copy_to_link(source: Event, link: EventActor | EventTopic) -> None:
 
 @sa_event.listens_for(Session, "before_flush")
 def _copy_to_links(session: Session, _context: UOWTransaction, _instances: object) -> None:
-    """Every new link gets its event's :data:`LINK_COPIES`, and every event
-    whose copied fields changed passes them on to its links: no writer sets them."""
+    """Every new link (or one moved to another event) gets its event's
+    :data:`LINK_COPIES`, and every event whose copied fields changed passes them
+    on to its links: no writer sets them.  A link whose role alone changed is
+    left alone, without loading its event."""
     for obj in (*session.new, *session.dirty):
-        if isinstance(obj, (EventActor, EventTopic)):
+        if isinstance(obj, (EventActor, EventTopic)) and (
+                obj in session.new or inspect(obj).attrs.event_id.history.has_changes()):
             # a pending link added by event_id alone does not load its event
             source = obj.event if obj.event is not None else session.get(Event, obj.event_id)
             if source is not None:
